@@ -1,0 +1,163 @@
+"""The typed records passed between stages: the contract of ``EVENT_RECORD.md``.
+
+One :class:`Event` is one coded event: who did what to whom, where, when, and the
+character offsets of the words that say so. Every stage after ingest speaks these
+models; nothing downstream passes loose dicts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EventType = Literal[
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+]
+EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
+
+Sector = Literal[
+    "GOV", "MIL", "REB", "OPP", "POL", "PTY", "CVL", "MED", "BUS", "IGO", "NGO", "REL",
+    "JUD", "PPL", "UNK",
+]
+SECTORS: tuple[str, ...] = Sector.__args__  # type: ignore[attr-defined]
+
+DatePrecision = Literal["day", "week", "month", "year"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Actor(_Model):
+    """Who acts, or who is acted upon."""
+
+    text: str = Field(description="The span as written in the source.")
+    name: str | None = Field(None, description="Canonical name, e.g. 'Russia'.")
+    country: str | None = Field(
+        None, description="ISO 3166-1 alpha-3, or an IGO code such as UNO or NATO."
+    )
+    sector: Sector | None = Field(None, description="One of the sector codes; UNK if unclear.")
+
+
+class Location(_Model):
+    """Where the event happened (not merely a place named in the sentence)."""
+
+    text: str = Field(description="The place as written, e.g. 'Tartous'.")
+    name: str | None = Field(None, description="Gazetteer name, e.g. 'Tartus'.")
+    geonameid: int | None = None
+    country: str | None = Field(None, description="ISO 3166-1 alpha-3.")
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    feature_code: str | None = None
+    precision: Literal[1, 2, 3] | None = Field(
+        None, description="ACLED: 1 the site/town itself, 2 near it or part of a region, "
+        "3 an admin1 region or larger.",
+    )
+
+
+class Evidence(_Model):
+    """The sentence that says so, as character offsets into the article text."""
+
+    sentence: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    trigger: str = Field(description="The word(s) that triggered the event type.")
+
+
+class ArticleRef(_Model):
+    """The article an event came from, as carried on each record."""
+
+    article_id: str
+    url: str | None = None
+    title: str | None = None
+    published: str | None = Field(None, description="ISO date of publication.")
+    outlet: str | None = None
+
+
+class Event(_Model):
+    """One event record, field by field as in EVENT_RECORD.md."""
+
+    event_id: str
+    event_type: EventType
+    mode: str = ""
+    context: list[str] = Field(default_factory=list)
+    actor: Actor | None = None
+    target: Actor | None = None
+    location: Location | None = None
+    date: str | None = Field(None, description="ISO date resolved against publication.")
+    date_precision: DatePrecision | None = None
+    date_text: str | None = None
+    evidence: Evidence
+    attribution: str | None = None
+    hedged: bool = False
+    negated: bool = False
+    confidence: float = Field(ge=0.0, le=1.0)
+    article: ArticleRef
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False)
+
+
+class Article(_Model):
+    """An ingested article: the text every span's offsets point into."""
+
+    text: str
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = Field(None, description="ISO date (YYYY-MM-DD).")
+    article_id: str = ""
+
+    def model_post_init(self, __context: Any) -> None:
+        if not self.article_id:
+            self.article_id = content_hash(self.text)[:16]
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.text)
+
+    def ref(self) -> ArticleRef:
+        return ArticleRef(
+            article_id=self.article_id, url=self.url, title=self.title,
+            published=self.published, outlet=self.outlet,
+        )
+
+
+class Toponym(_Model):
+    """A place name found in a text and resolved to the gazetteer (or not)."""
+
+    start: int
+    end: int
+    name: str
+    lat: float | None = None
+    lon: float | None = None
+    geonameid: int | None = None
+    country: str | None = Field(None, description="ISO 3166-1 alpha-3.")
+    admin1: str | None = None
+    feature_code: str | None = None
+    score: float = 0.0
+
+
+def normalise_text(text: str) -> str:
+    """Whitespace- and case-folded text: what makes two copies 'the same article'."""
+    return " ".join(text.split()).casefold()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+def make_event_id(article_id: str, start: int, end: int, event_type: str, trigger: str = "") -> str:
+    """Stable id: article + sentence offsets + type (+ trigger, for two events of one
+    type in one sentence)."""
+    key = f"{article_id}:{start}:{end}:{event_type}:{trigger}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+def event_json_schema() -> dict[str, Any]:
+    return Event.model_json_schema()
