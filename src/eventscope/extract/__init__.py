@@ -1,0 +1,269 @@
+"""The event coder: a parsed article and its places to PLOVER event records.
+
+For each sentence: trigger words from the PLOVER lexicon (``triggers``), their actor
+and target from the dependency parse (``roles``) coded with the actor dictionary
+(``actors``), negation, hedging and attribution (``modality``), the place
+(``locate``), the date (``eventscope.dates``) and a confidence (``score``, then
+``calibrate`` when that module is installed).
+
+Public API:
+
+- :func:`code_events` ``(doc, toponyms, article) -> list[Event]``: called by the pipeline.
+- :func:`code_events_with_features`: the same events, each with the
+  :class:`~eventscope.extract.score.EventFeatures` its confidence was computed from
+  (for fitting the calibration).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from ..dates import ResolvedDate, find_dates, parse_iso_date
+from ..record import Article, ArticleRef, Event, Evidence, Toponym, make_event_id
+from .actors import PRONOUNS, ActorCoder, Coding, phrase_tokens
+from .dating import event_date, pick_date
+from .draft import Draft, dedupe, derive, fill_actor, mark_subordinate
+from .draft import features as event_features
+from .lexicon import (
+    ARMED_SECTORS,
+    ActorDictionary,
+    Cues,
+    TriggerEntry,
+    load_actor_dictionary,
+    load_cues,
+    load_triggers,
+)
+from .locate import PlaceIndex, locate
+from .modality import modality
+from .roles import Roles, resolve_pronoun, trigger_roles
+from .score import EventFeatures, raw_score
+from .triggers import TriggerMatch, find_triggers
+
+__all__ = ["code_events", "code_events_with_features", "EventFeatures"]
+
+_ATTITUDE = frozenset({"ACCUSE", "REJECT", "SUPPORT", "REQUEST", "THREATEN", "PROTEST"})
+
+
+@lru_cache(maxsize=1)
+def _calibrator() -> Callable[[float], float] | None:
+    try:
+        module = importlib.import_module("eventscope.extract.calibrate")
+    except ImportError:
+        return None
+    calibrate: Callable[[float], float] = module.calibrate
+    return calibrate
+
+
+@lru_cache(maxsize=1)
+def _attitude_verbs() -> frozenset[str]:
+    """Trigger verbs of stance (ACCUSE, REJECT, SUPPORT, ...): their object is another's act."""
+    return frozenset(lemma for (lemma, pos), entries in load_triggers().plain.items()
+                     if pos == "V" and entries[0].event_type in _ATTITUDE)
+
+
+@lru_cache(maxsize=8)
+def _demonyms(dictionary: ActorDictionary) -> frozenset[str]:
+    return dictionary.demonyms()
+
+
+def _sentence_bounds(sent: Span) -> tuple[int, int]:
+    tokens = [t for t in sent if not t.is_space]
+    if not tokens:
+        return sent.start_char, sent.start_char
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _mode(match: TriggerMatch, governor: Token | None, cues: Cues) -> str:
+    if match.entry.event_type != "ASSAULT":
+        return match.entry.mode
+    for tok in (match.token, governor):
+        if tok is None:
+            continue
+        for c in tok.children:
+            words = [c] + ([g for g in c.children if g.dep_ == "pobj"] if c.dep_ == "prep" else [])
+            for w in words:
+                mode = cues.assault_modes.get(w.lemma_.lower())
+                if mode:
+                    return mode
+    return match.entry.mode
+
+
+def _contexts(match: TriggerMatch, tokens: list[Token], cues: Cues) -> list[str]:
+    found = [match.entry.context] if match.entry.context else []
+    for tok in tokens:
+        ctx = cues.contexts.get(tok.lemma_.lower())
+        if ctx and ctx not in found:
+            found.append(ctx)
+    return found
+
+
+def _requirement_met(entry: TriggerEntry, coding: Coding | None,
+                     target: Token | None, target_coding: Coding | None) -> bool:
+    requires = entry.requires
+    sector = coding.sector if coding else None
+    if requires == "target":
+        return target is not None and (
+            target.ent_type_ in ("PERSON", "NORP")
+            or (target_coding is not None
+                and bool(target_coding.sector or target_coding.country)))
+    if requires == "people":
+        return sector is not None and sector not in ARMED_SECTORS
+    if requires == "armed":  # a state named as actor counts: it acts through its forces
+        return sector in ARMED_SECTORS or bool(coding and coding.country_from_name)
+    if requires == "civil":
+        return sector not in ARMED_SECTORS
+    return True
+
+
+def _no_agent(match: TriggerMatch, roles: Roles, cues: Cues) -> bool:
+    """A killing or blast caused by nature or accident ("floods killed", "in a crash"),
+    done to animals ("slaughtered chickens"), or an inquiry into an outbreak."""
+    if match.entry.event_type not in ("ASSAULT", "COERCE", "ACCUSE"):
+        return False
+    target = roles.target
+    if target is not None and (target.lemma_.lower() in cues.non_human
+                               or target.lemma_.lower() in cues.non_agents):
+        return True
+    if match.entry.event_type == "ACCUSE":
+        return False
+    words = [roles.actor] if roles.actor is not None else []
+    for c in match.token.children:
+        if c.dep_ in ("compound", "amod", "nsubj"):
+            words.append(c)
+        elif c.dep_ == "prep" and c.lower_ in ("in", "after", "from", "by", "during"):
+            words.extend(g for g in c.children if g.dep_ == "pobj")
+    return any(w.lemma_.lower() in cues.non_agents or w.lower_ in cues.non_agents
+               or any(g.dep_ in ("compound", "amod") and g.lemma_.lower() in cues.non_agents
+                      for g in w.children)
+               for w in words)
+
+
+def _code_one(doc: Doc, sent: Span, match: TriggerMatch, coder: ActorCoder,
+              places: PlaceIndex, dates: list[ResolvedDate], cues: Cues) -> Draft | None:
+    roles = trigger_roles(match, sent, _attitude_verbs())
+    if _no_agent(match, roles, cues):
+        return None
+    actor = target = None
+    actor_coding: Coding | None = None
+    exclude: set[int] = set()
+    if roles.actor is not None and roles.actor.i != match.token.i:
+        actor, actor_coding = coder.code(doc, roles.actor)
+        exclude = {t.i for t in phrase_tokens(roles.actor)}
+        owner = next((c for c in roles.actor.children
+                      if c.dep_ == "poss" and c.lower_ in PRONOUNS), None)
+        if owner is not None and not actor_coding.country:
+            # "its members", "their forces": of the group the pronoun names
+            antecedent = resolve_pronoun(owner, sent)
+            if antecedent is not None:
+                coded, group = coder.code(doc, antecedent, with_conj=False)
+                actor_coding = replace(group, sector=actor_coding.sector or group.sector)
+                actor = actor.model_copy(update={
+                    "name": coded.name, "country": coded.country,
+                    "sector": actor_coding.sector})
+    target_coding: Coding | None = None
+    if roles.target is not None and roles.target.like_num is False:
+        target, target_coding = coder.code(doc, roles.target)
+    entry = next((e for e in (match.entry, *match.alternatives)
+                  if _requirement_met(e, actor_coding, roles.target, target_coding)), None)
+    if entry is None:
+        return None
+    match = TriggerMatch(match.token, entry)
+    if match.entry.strength < 0.5 and not (
+        actor_coding and (actor_coding.country or actor_coding.sector)
+    ):
+        return None
+    heads = [match.token] + ([roles.governor] if roles.governor is not None else [])
+    loc, how = locate(doc, sent, places, heads, roles.target, roles.target_is_place, exclude)
+    mod = modality(doc, sent, match.token, roles.governor, cues)
+    if mod.attribution and actor is not None and mod.attribution == actor.text \
+            and match.entry.event_type in ("ACCUSE", "REQUEST", "REJECT", "THREATEN"):
+        mod = replace(mod, attribution=None)  # the speech act is the event itself
+    when = pick_date(dates, match.token, roles.governor, doc, sent)
+    tokens = list(match.token.subtree)[:40]
+    return Draft(
+        match=match, roles=roles, actor=actor, actor_coding=actor_coding, target=target,
+        location=loc, place_how=how, date=when, modality=mod,
+        mode=_mode(match, roles.governor, cues), context=_contexts(match, tokens, cues),
+    )
+
+
+def code_events_with_features(
+    doc: Doc, toponyms: list[Toponym], article: Article,
+) -> list[tuple[Event, EventFeatures]]:
+    """Every event in ``doc`` (a parse of ``article.text``) with its score features."""
+    lexicon = load_triggers()
+    cues = load_cues()
+    dictionary = load_actor_dictionary()
+    coder = ActorCoder(dictionary, doc)
+    places = PlaceIndex(doc, toponyms, cues, _demonyms(dictionary))
+    published = parse_iso_date(article.published) if article.published else None
+    ref: ArticleRef = article.ref()
+    calibrate = _calibrator()
+    out: list[tuple[Event, EventFeatures]] = []
+    carried: ResolvedDate | None = None  # the last date named in this paragraph
+    text = doc.text  # built once: each access joins all tokens again
+    for sent in doc.sents:
+        start, end = _sentence_bounds(sent)
+        sentence = text[start:end]
+        if "\n" in text[sent.start_char:start] or (
+                sent.start > 0 and "\n" in doc[sent.start - 1].text):
+            carried = None
+        dates = find_dates(sentence, published, offset=start) if sentence else []
+        matches = find_triggers(sent, lexicon)
+        if not dates and carried is not None:
+            dates = [carried]  # a narrative goes on at the date it last named
+        elif dates:
+            carried = dates[-1]
+        if not matches:
+            continue
+        drafts = [derived for m in matches
+                  if (d := _code_one(doc, sent, m, coder, places, dates, cues)) is not None
+                  for derived in derive(d, cues)]
+        fill_actor(drafts, places)
+        mark_subordinate(drafts)
+        for d in dedupe(drafts):
+            features = event_features(d)
+            raw = raw_score(features)
+            confidence = calibrate(raw) if calibrate is not None else raw
+            when, precision, date_text = event_date(d.date, published)
+            trigger = d.match.token.text
+            out.append((Event(
+                event_id=make_event_id(article.article_id, start, end, d.event_type, trigger
+                                       + str(d.match.token.i)),
+                event_type=d.event_type,  # type: ignore[arg-type]
+                mode=d.mode, context=d.context, actor=d.actor, target=d.target,
+                location=d.location, date=when, date_precision=precision,  # type: ignore[arg-type]
+                date_text=date_text,
+                evidence=Evidence(sentence=sentence, start=start, end=end, trigger=trigger),
+                attribution=d.modality.attribution, hedged=d.modality.hedged,
+                negated=d.modality.negated, confidence=round(min(max(confidence, 0.0), 1.0), 4),
+                article=ref,
+            ), features))
+    return out
+
+
+def code_events(doc: Doc, toponyms: list[Toponym], article: Article) -> list[Event]:
+    """PLOVER events of ``article`` from its parse ``doc`` and geoparsed ``toponyms``."""
+    return [event for event, _ in code_events_with_features(doc, toponyms, article)]
+
+
+class _CallableModule(types.ModuleType):
+    """``eventscope.extract`` is both this subpackage and the library's entry point
+    ``eventscope.extract(text, published=...)``: once the subpackage is imported, Python
+    binds the name to it, so the subpackage itself forwards calls to the pipeline."""
+
+    def __call__(self, text: str, published: str | None = None, **options: Any) -> list[Event]:
+        from ..pipeline import extract
+
+        return extract(text, published, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

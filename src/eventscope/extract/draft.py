@@ -1,0 +1,187 @@
+"""Coded events before they become records: what their modality and their sentence
+add to them, and which of them name the same act.
+
+- :func:`derive`: a stated intent to cooperate is also an AGREE, to use force a
+  THREATEN; a refusal to cooperate a REJECT; what protesters demand is said by
+  protesting; a government "protesting" is disapproving (ACCUSE); a crowd that burns
+  or loots is rioting (PROTEST riot).
+- :func:`fill_actor`: a half-coded actor completed from its sentence.
+- :func:`mark_subordinate`: an event inside another's clause is not the main one.
+- :func:`dedupe`: "protest march", "struck a deal", "the attack killed" name one act.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from ..dates import ResolvedDate
+from ..record import Actor, Location
+from .actors import Coding
+from .lexicon import Cues
+from .locate import PlaceIndex
+from .modality import Modality
+from .roles import Roles
+from .score import EventFeatures, raw_score
+from .triggers import TriggerMatch
+
+# With only a country as actor, a use of force is the military's, diplomacy the state's.
+_FORCE_TYPES = frozenset({"ASSAULT", "MOBILIZE", "RETREAT"})
+_NO_COUNTRY_FILL = frozenset({"IGO", "NGO"})
+_LOCAL_SECTORS = frozenset({"PPL", "CVL", "POL"})
+_PROTESTING = frozenset({None, "CVL", "PTY", "OPP", "BUS", "UNK"})
+# PLOVER codes a stated intent to cooperate as AGREE and an intent to use force or
+# pressure as THREATEN; a refusal or failure to cooperate as REJECT.
+_COOPERATIVE = frozenset({"SUPPORT", "AID", "COOPERATE", "RETREAT", "CONCEDE", "CONSULT"})
+_HOSTILE = frozenset({"ASSAULT", "COERCE", "SANCTION", "PROTEST", "MOBILIZE"})
+# What protesters say: their demands and denunciations are made by protesting.
+_SPOKEN = frozenset({"REQUEST", "ACCUSE", "REJECT", "SUPPORT"})
+# Who "protests" in words rather than in the street: a statement of disapproval.
+_INSTITUTIONS = frozenset({"GOV", "IGO", "NGO", "JUD", "MED", "PTY"})
+
+
+@dataclass
+class Draft:
+    """One coded event before it becomes an :class:`~eventscope.record.Event`."""
+
+    match: TriggerMatch
+    roles: Roles
+    actor: Actor | None
+    actor_coding: Coding | None
+    target: Actor | None
+    location: Location | None
+    place_how: str
+    date: ResolvedDate | None
+    modality: Modality
+    mode: str
+    context: list[str] = field(default_factory=list)
+    derived: bool = False  # coded from another event's modality, not from a lexicon word
+    subordinate: bool = False
+
+    @property
+    def event_type(self) -> str:
+        return self.match.entry.event_type
+
+
+def as_type(d: Draft, event_type: str, mod: Modality) -> Draft:
+    entry = replace(d.match.entry, event_type=event_type, mode="", requires="",
+                    strength=d.match.entry.strength * 0.8)
+    return replace(d, match=TriggerMatch(d.match.token, entry), modality=mod, mode="",
+                   derived=True)
+
+
+def derive(d: Draft, cues: Cues) -> list[Draft]:
+    """The event itself plus what its modality makes of it (see _COOPERATIVE)."""
+    mod = d.modality
+    out = [d]
+    if (d.event_type == "PROTEST" and d.actor is not None and not d.match.nominal
+            and d.match.token.lemma_.lower() == "protest"
+            and (d.actor.sector in _INSTITUTIONS
+                 or (d.actor_coding is not None and d.actor_coding.country_from_name))):
+        out = [as_type(d, "ACCUSE", mod)]
+        out[0].mode = "disapprove"
+    if d.event_type == "COERCE" and d.actor is not None and d.actor.sector == "PPL":
+        # a crowd burning or looting is rioting (PLOVER PROTEST, mode riot)
+        out = [as_type(d, "PROTEST", mod)]
+        out[0].mode = "riot"
+    if (d.event_type in _SPOKEN and d.roles.actor is not None
+            and d.roles.actor.lemma_.lower() in cues.protest_actor_nouns):
+        out.append(as_type(d, "PROTEST", mod))
+        out[-1].mode = "demo"
+    plain = replace(mod, hedged=False, negated=False, hedge_cue=None, negation_cue=None,
+                    intent=False)
+    if mod.intent and not mod.negated:
+        if d.event_type in _COOPERATIVE:
+            out.append(as_type(d, "AGREE", plain))
+        elif d.event_type in _HOSTILE:
+            out.append(as_type(d, "THREATEN", plain))
+    if mod.negated and d.event_type in _COOPERATIVE | {"AGREE"} and d.actor is not None:
+        out.append(as_type(d, "REJECT", plain))
+    return out
+
+
+def fill_actor(drafts: list[Draft], places: PlaceIndex) -> None:
+    """Complete a half-coded actor from the sentence: a bare country acting gets the
+    sector its act implies; people protesting are protesters (PPL, as ACLED codes
+    them); a sector without country takes
+    the country of another actor of that sector in the sentence, else of the place the
+    event happened. Protesters, civilians and police are the place's own, so for them
+    the article's place will do."""
+    for d in drafts:
+        if d.actor is None or d.actor_coding is None:
+            continue
+        coding = d.actor_coding
+        if coding.country and not d.actor.sector and coding.country_from_name:
+            force = d.event_type in _FORCE_TYPES and d.mode in ("", "withdraw", "troops")
+            d.actor = d.actor.model_copy(update={"sector": "MIL" if force else "GOV"})
+        if d.event_type == "PROTEST" and d.actor.sector in _PROTESTING:
+            # residents, party members, traders: in the street they are protesters
+            d.actor = d.actor.model_copy(update={"sector": "PPL"})
+        sector = d.actor.sector
+        if d.actor.country or not sector or sector in _NO_COUNTRY_FILL:
+            continue
+        country = next((o.actor.country for o in drafts if o.actor is not None
+                        and o.actor.sector == sector and o.actor.country), None)
+        if country is None and d.location is not None and (
+                d.place_how != "article" or sector in _LOCAL_SECTORS):
+            country = d.location.country
+        if country:
+            d.actor = d.actor.model_copy(update={"country": country})
+
+
+def mark_subordinate(drafts: list[Draft]) -> None:
+    """An event inside another's clause is its content or purpose ("marched to demand
+    pay", "agreed to exchange detainees"), not the sentence's main event."""
+    owner: dict[int, int] = {}  # token -> the trigger it stands for ("held" a protest)
+    for d in drafts:
+        owner[d.match.token.i] = d.match.token.i
+        if d.roles.governor is not None:
+            owner.setdefault(d.roles.governor.i, d.match.token.i)
+    for d in drafts:
+        tok = d.match.token
+        d.subordinate = not d.derived and any(
+            a.i in owner and owner[a.i] != tok.i for a in tok.ancestors)
+
+
+def features(d: Draft) -> EventFeatures:
+    actor = d.actor
+    return EventFeatures(
+        strength=d.match.entry.strength,
+        nominal=float(d.match.nominal and d.roles.governor is None),
+        subordinate=float(d.subordinate),
+        has_actor=float(actor is not None),
+        actor_country=float(bool(actor and actor.country)),
+        actor_sector=float(bool(actor and actor.sector)),
+        has_target=float(d.target is not None),
+        place_argument=float(d.place_how == "argument"),
+        place_sentence=float(d.place_how == "sentence"),
+        has_date_text=float(d.date is not None),
+        hedged=float(d.modality.hedged),
+        negated=float(d.modality.negated),
+        attributed=float(d.modality.attribution is not None),
+    )
+
+
+def dedupe(drafts: list[Draft]) -> list[Draft]:
+    """One event per act: "protest march", "struck a deal", "the attack killed" name one."""
+    keep: list[Draft] = []
+    for d in sorted(drafts, key=lambda d: -raw_score(features(d))):
+        tok = d.match.token
+        same = False
+        for k in keep:
+            if k.event_type != d.event_type:
+                continue
+            other = k.match.token
+            if k.roles.actor is not None and k.roles.actor.i == tok.i and d.actor is not None:
+                # "an attack by X killed six": the killing is X's
+                k.actor, k.actor_coding = d.actor, d.actor_coding
+            if d.derived and other in tok.ancestors:
+                same = True  # "promised to send aid": the AGREE is the promise
+                break
+            if (tok.head.i == other.i or other.head.i == tok.i
+                    or (k.roles.actor is not None and k.roles.actor.i == tok.i)
+                    or (d.roles.actor is not None and d.roles.actor.i == other.i)):
+                same = True
+                break
+        if not same:
+            keep.append(d)
+    return sorted(keep, key=lambda d: d.match.token.i)

@@ -1,0 +1,295 @@
+"""Resolution: rank each mention's gazetteer candidates and pick one.
+
+Each candidate gets a small vector of general features (how big and what kind of
+place it is, how well the name matches, whether its country and region are those of
+the document's other places, whether an "X, Y" qualifier agrees, how near it lies to
+the other places). The model in ``data/ranker.json`` scores them (gradient-boosted
+trees trained by ``scripts/train_geo_ranker.py``), else the hand-set linear weights
+below. Two passes: the second measures nearness to the first
+pass's picks.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .gazetteer import DATA_DIR, KIND_DEMONYM, Place
+from .recognize import Mention
+
+FEATURES = (
+    "bias_log_pop", "pop_share", "pop_rank", "country", "admin1", "admin2", "capital",
+    "site", "wide_area", "exact_name", "demonym", "qualifier_match", "qualifier_miss",
+    "country_support", "admin1_support", "near_support", "ner_place", "admin1_any",
+    "near_any", "namesake_region", "namesake_town",
+)
+# Hand-set weights: big and well-known places first, then the document's context.
+HEURISTIC = {
+    "bias_log_pop": 2.0, "pop_share": 1.5, "pop_rank": 1.0, "country": 3.0, "admin1": 1.5,
+    "admin2": 0.0, "capital": 1.0, "site": 2.0, "wide_area": 3.0, "exact_name": 1.0,
+    "demonym": 0.0, "qualifier_match": 4.0, "qualifier_miss": -2.0, "country_support": 3.0,
+    "admin1_support": 2.0, "near_support": 2.0, "ner_place": 0.0,
+    "admin1_any": 1.0, "near_any": 1.0, "namesake_region": 0.0, "namesake_town": 0.0,
+}
+NEAR_KM = 161.0
+WIDE_AREA_CODES = {"CONT", "OCN", "SEA", "GULF", "STRT", "RGN"}
+COUNTRY_CODES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR")
+
+
+class Ranker:
+    """Scores candidate feature rows (higher is likelier); log-odds for trained models."""
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class LinearRanker(Ranker):
+    def __init__(self, weights: list[float], bias: float = 0.0) -> None:
+        self.weights, self.bias = np.asarray(weights, dtype=float), bias
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        return rows @ self.weights + self.bias
+
+
+class TreeRanker(Ranker):
+    """Gradient-boosted trees exported to plain arrays (see scripts/train_geo_ranker.py),
+    evaluated for all rows and trees at once."""
+
+    def __init__(self, baseline: float, trees: list[dict[str, list[float]]]) -> None:
+        self.baseline = baseline
+        offsets = np.cumsum([0] + [len(t["value"]) for t in trees[:-1]])
+        self.roots = offsets.astype(np.int64)
+        cat = {k: np.concatenate([np.asarray(t[k]) for t in trees]) for k in trees[0]}
+        shift = np.concatenate([np.full(len(t["value"]), o) for t, o in zip(trees, offsets,
+                                                                           strict=True)])
+        self.feature = cat["feature"].astype(np.int64)
+        self.threshold = cat["threshold"].astype(float)
+        self.left = (cat["left"] + shift).astype(np.int64)
+        self.right = (cat["right"] + shift).astype(np.int64)
+        self.value = cat["value"].astype(float)
+        self.leaf = cat["is_leaf"].astype(bool)
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        idx = np.tile(self.roots, (len(rows), 1))
+        row_of = np.arange(len(rows))[:, None]
+        while True:
+            inner = ~self.leaf[idx]
+            if not inner.any():
+                break
+            go_left = rows[row_of, self.feature[idx]] <= self.threshold[idx]
+            step = np.where(go_left, self.left[idx], self.right[idx])
+            idx = np.where(inner, step, idx)
+        return np.asarray(self.value[idx].sum(axis=1) + self.baseline)
+
+
+def export_trees(model: Any) -> dict[str, Any]:
+    """A fitted scikit-learn HistGradientBoostingClassifier (binary) as the plain arrays
+    :class:`TreeRanker` reads: go left when x[feature] <= threshold."""
+    trees = []
+    for (predictor,) in model._predictors:
+        nodes = predictor.nodes
+        trees.append({
+            "feature": nodes["feature_idx"].tolist(),
+            "threshold": nodes["num_threshold"].tolist(),  # exact: data sit on thresholds
+            "left": nodes["left"].tolist(),
+            "right": nodes["right"].tolist(),
+            "value": nodes["value"].tolist(),
+            "is_leaf": nodes["is_leaf"].astype(int).tolist(),
+        })
+    return {"baseline": float(np.ravel(model._baseline_prediction)[0]), "trees": trees}
+
+
+HEURISTIC_RANKER = LinearRanker([HEURISTIC[f] for f in FEATURES])
+
+
+RANKER_ENV = "EVENTSCOPE_GEO_RANKER"
+
+
+def load_ranker() -> Ranker:
+    """The trained ranker (data/ranker.json, or the file named by EVENTSCOPE_GEO_RANKER,
+    e.g. one retrained on your own documents) if it fits these features, else the
+    hand-set weights."""
+    return _load_ranker(os.environ.get(RANKER_ENV) or str(DATA_DIR / "ranker.json"))
+
+
+@lru_cache(maxsize=4)
+def _load_ranker(file: str) -> Ranker:
+    path = Path(file)
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(data["features"]) == FEATURES:
+            if data["kind"] == "trees":
+                return TreeRanker(data["baseline"], data["trees"])
+            return LinearRanker(data["weights"], data.get("bias", 0.0))
+    return HEURISTIC_RANKER
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _qualifies(place: Place, qual: Mention | None, states: set[str]) -> bool | None:
+    """Whether ``place`` lies in the "X, Y" qualifier Y (None when there is none)."""
+    if qual is None and not states:
+        return None
+    if place.cc == "US" and place.admin1 in states:
+        return True
+    if qual is not None:
+        for q in qual.candidates:
+            if q.feature_code in COUNTRY_CODES and q.cc == place.cc:
+                return True
+            if q.feature_code == "ADM1" and q.cc == place.cc and q.admin1_code == place.admin1_code:
+                return True
+    return False
+
+
+def _prior_features(m: Mention, c: Place, rank: int, max_pop: int) -> list[float]:
+    code = c.feature_code
+    return [
+        math.log10(1 + c.population) / 7.0,
+        c.population / max_pop if max_pop else 0.0,
+        1.0 / (1 + rank),
+        float(code in COUNTRY_CODES),
+        float(code == "ADM1"),
+        float(code == "ADM2"),
+        float(code == "PPLC"),
+        float(c.feature_class == "S"),
+        float(code in WIDE_AREA_CODES),
+        float(m.key == _fold_name(c.name)),
+        float(c.kind == KIND_DEMONYM),
+    ]
+
+
+@lru_cache(maxsize=100_000)
+def _fold_name(name: str) -> str:
+    from .fold import fold
+
+    return fold(name)
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def candidate_features(mentions: list[Mention]) -> list[list[list[float]]]:
+    """Feature vectors for every candidate of every mention.
+
+    Pass one scores candidates without context under the hand-set weights (fixed, so
+    that a trained ranker sees the same context features it was trained on); pass two
+    adds the context those first picks give."""
+    priors: list[list[list[float]]] = []
+    for m in mentions:
+        ranked = sorted(range(len(m.candidates)), key=lambda k: -m.candidates[k].population)
+        rank_of = {k: r for r, k in enumerate(ranked)}
+        max_pop = max((c.population for c in m.candidates), default=0)
+        priors.append(
+            [_prior_features(m, c, rank_of[k], max_pop) for k, c in enumerate(m.candidates)]
+        )
+
+    def full(i: int, k: int, context: list[float]) -> list[float]:
+        m, c = mentions[i], mentions[i].candidates[k]
+        q = _qualifies(c, mentions[m.qualifier] if m.qualifier is not None else None,
+                       m.qualifier_states)
+        return [*priors[i][k], float(q is True), float(q is False), *context[:3],
+                float(m.label in {"GPE", "LOC", "FAC"}), *context[3:],
+                *namesakes[i][k]]
+
+    # "Moscow", "Latakia", "New York": a region and its main town share the name; these
+    # flags let the ranker learn which of the two news usually means.
+    namesakes: list[list[tuple[float, float]]] = []
+    for m in mentions:
+        towns = {(c.cc, c.admin1_code) for c in m.candidates if c.feature_class == "P"}
+        regions = {(c.cc, c.admin1_code) for c in m.candidates if c.feature_code == "ADM1"}
+        namesakes.append([
+            (float(c.feature_code == "ADM1" and (c.cc, c.admin1_code) in towns),
+             float(c.feature_class == "P" and (c.cc, c.admin1_code) in regions))
+            for c in m.candidates
+        ])
+
+    # Pass one: each mention's distribution from its own features (no context).
+    no_context = [0.0] * 5
+    feats = [[full(i, k, no_context) for k in range(len(m.candidates))]
+             for i, m in enumerate(mentions)]
+    probs = [_softmax(HEURISTIC_RANKER.scores(np.asarray(fs)).tolist()) if fs else []
+             for fs in feats]
+    # Context: how strongly the *other* names of the document point at each country,
+    # region and neighbourhood. A name repeated counts once.
+    by_key: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        if m.candidates:
+            by_key.setdefault(m.key, i)
+    country_mass: dict[str, dict[str, float]] = {}
+    admin1_mass: dict[str, dict[str, float]] = {}
+    for key, i in by_key.items():
+        cm: dict[str, float] = defaultdict(float)
+        am: dict[str, float] = defaultdict(float)
+        for c, p in zip(mentions[i].candidates, probs[i], strict=True):
+            cm[c.cc] += p
+            am[f"{c.cc}.{c.admin1_code}"] += p
+        country_mass[key], admin1_mass[key] = cm, am
+    n_others = max(1, len(by_key) - 1)
+    picks = {key: mentions[i].candidates[max(range(len(probs[i])), key=probs[i].__getitem__)]
+             for key, i in by_key.items()}
+    # Which names have *any* candidate in a region or a one-degree cell: two ambiguous
+    # names that can both be read as places of one county or state support each other.
+    keys_in_admin1: dict[str, set[str]] = defaultdict(set)
+    keys_in_cell: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for key, i in by_key.items():
+        for c in mentions[i].candidates:
+            if c.admin1_code and c.feature_code not in COUNTRY_CODES:
+                keys_in_admin1[f"{c.cc}.{c.admin1_code}"].add(key)
+            keys_in_cell[(math.floor(c.lat), math.floor(c.lon))].add(key)
+    out: list[list[list[float]]] = []
+    for i, m in enumerate(mentions):
+        rows = []
+        for k, c in enumerate(m.candidates):
+            others = [key for key in by_key if key != m.key]
+            cs = sum(country_mass[o].get(c.cc, 0.0) for o in others) / n_others
+            a1 = f"{c.cc}.{c.admin1_code}"
+            a1s = sum(admin1_mass[o].get(a1, 0.0) for o in others) / n_others
+            near = sum(
+                1 for o in others
+                if haversine_km(c.lat, c.lon, picks[o].lat, picks[o].lon) < NEAR_KM
+            ) / n_others
+            a1_any = len(keys_in_admin1.get(a1, set()) - {m.key}) / n_others
+            cell = (math.floor(c.lat), math.floor(c.lon))
+            around: set[str] = set()
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    around |= keys_in_cell.get((cell[0] + dy, cell[1] + dx), set())
+            near_any = len(around - {m.key}) / n_others
+            rows.append(full(i, k, [cs, a1s if c.admin1_code else 0.0, near,
+                                    a1_any if c.admin1_code else 0.0, near_any]))
+        out.append(rows)
+    return out
+
+
+def resolve(mentions: list[Mention]) -> list[tuple[Place | None, float]]:
+    """The chosen place for each mention and its probability under the ranker."""
+    feats = candidate_features(mentions)
+    flat = [row for rows in feats for row in rows]
+    scores = load_ranker().scores(np.asarray(flat)).tolist() if flat else []
+    result: list[tuple[Place | None, float]] = []
+    at = 0
+    for m, rows in zip(mentions, feats, strict=True):
+        if not rows:
+            result.append((None, 0.0))
+            continue
+        probs = _softmax(scores[at : at + len(rows)])
+        at += len(rows)
+        best = max(range(len(probs)), key=probs.__getitem__)
+        result.append((m.candidates[best], probs[best]))
+    return result

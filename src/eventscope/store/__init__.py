@@ -1,0 +1,275 @@
+"""The event store: articles and their events in a database, queried through one Filter.
+
+    store = Store("eventscope.db")
+    store.add(article, events)               # one transaction; False if already stored
+    page, cursor = store.events(Filter(types=("ASSAULT",)), limit=100)
+    more, cursor = store.events(Filter(types=("ASSAULT",)), limit=100, cursor=cursor)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, insert, inspect, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from ..record import Article, Event
+from .backend import Backend, StoreError, backend_for
+from .filter import Filter
+from .query import after_cursor, conditions, encode_cursor
+from .schema import (
+    SCHEMA_VERSION,
+    article_bands,
+    article_from_row,
+    article_row,
+    articles,
+    event_from_row,
+    event_row,
+    events,
+    meta,
+    metadata,
+)
+
+__all__ = ["Filter", "Store", "StoreError"]
+
+DEFAULT_DB = "eventscope.db"
+_EVENT_COLUMNS = [c for c in events.c if c.name != "pk"] + [
+    articles.c.url, articles.c.title, articles.c.published, articles.c.outlet,
+]
+
+
+class Store:
+    """Articles and events in a database (a SQLite file path, or a database URL).
+
+    ``create``: make the database if it does not exist (otherwise a missing database is
+    an error); ``read_only``: open it for queries only; ``busy_timeout``: seconds to wait
+    for another writer before reporting the database as locked. Every failure is a
+    :class:`StoreError` whose message names the database and the problem.
+    """
+
+    def __init__(
+        self,
+        url_or_path: str | Path = DEFAULT_DB,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+        busy_timeout: float = 10.0,
+    ) -> None:
+        self.backend: Backend = backend_for(url_or_path, read_only=read_only,
+                                            busy_timeout=busy_timeout)
+        if not self.backend.exists():
+            if not create or read_only:
+                raise StoreError(
+                    f"{self.backend.label}: database does not exist "
+                    "(create it with: eventscope ingest PATH --db ...)"
+                )
+        self.engine = self.backend.engine()
+        try:
+            with self.engine.begin() as conn:
+                # Create only what is missing: opening an existing store writes nothing.
+                if not read_only and not inspect(conn).has_table(meta.name):
+                    metadata.create_all(conn)
+                    self.backend.create_extras(conn)
+                    conn.execute(insert(meta), {"key": "schema_version", "value": SCHEMA_VERSION})
+                self._check_schema(conn)
+        except SQLAlchemyError as exc:
+            self.engine.dispose()
+            raise self.backend.error(exc) from None
+
+    def _check_schema(self, conn: Connection) -> None:
+        version = conn.execute(
+            select(meta.c.value).where(meta.c.key == "schema_version")
+        ).scalar_one_or_none()
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.backend.label}: database schema version {version!r}, this eventscope "
+                f"reads version {SCHEMA_VERSION!r}"
+            )
+
+    # -- writing --------------------------------------------------------------------
+
+    def add(
+        self,
+        article: Article,
+        article_events: Sequence[Event],
+        *,
+        duplicate_of: str | None = None,
+        signature: bytes | None = None,
+        bands: Sequence[str] = (),
+    ) -> bool:
+        """Store ``article`` and its events in one transaction.
+
+        Returns False (and writes nothing) if an article with the same normalised
+        content is already stored. Raises StoreError if the article id is taken by a
+        different text, or the database cannot be written. ``duplicate_of`` marks a
+        near-duplicate of a stored article; ``signature`` and ``bands`` (its MinHash and
+        LSH bands) let later articles be matched against this one.
+        """
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        unique: dict[str, Event] = {}
+        for ev in article_events:
+            unique.setdefault(ev.event_id, ev)
+        row = article_row(article, now) | {"duplicate_of": duplicate_of, "minhash": signature}
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(articles), row)
+                if unique:
+                    conn.execute(
+                        insert(events),
+                        [event_row(ev, article.article_id) for ev in unique.values()],
+                    )
+                if bands:
+                    conn.execute(insert(article_bands),
+                                 [{"band": b, "article_id": article.article_id} for b in bands])
+        except IntegrityError as exc:
+            if self.has_article(article.content_hash):
+                return False
+            if self.get_article(article.article_id) is not None:
+                raise StoreError(
+                    f"{self.backend.label}: article id {article.article_id!r} is already "
+                    "stored with a different text"
+                ) from None
+            raise self.backend.error(exc) from None
+        except SQLAlchemyError as exc:
+            raise self.backend.error(exc) from None
+        return True
+
+    # -- reading --------------------------------------------------------------------
+
+    def _run(self, statement: Any) -> list[Any]:
+        try:
+            with self.engine.connect() as conn:
+                return list(conn.execute(statement).mappings())
+        except SQLAlchemyError as exc:
+            raise self.backend.error(exc) from None
+
+    def _select_events(self, flt: Filter | None) -> Select[Any]:
+        statement = select(*_EVENT_COLUMNS).select_from(events.join(articles))
+        return statement.where(*conditions(flt or Filter(), self.backend))
+
+    def similar_articles(self, bands: Sequence[str]) -> list[tuple[str, bytes]]:
+        """(article id, MinHash signature) of stored articles sharing an LSH band."""
+        statement = (
+            select(articles.c.id, articles.c.minhash)
+            .where(articles.c.id.in_(
+                select(article_bands.c.article_id).where(article_bands.c.band.in_(bands))
+            ))
+            .where(articles.c.duplicate_of.is_(None))
+            .order_by(articles.c.ingested_at, articles.c.id)
+        )
+        return [(row["id"], row["minhash"]) for row in self._run(statement) if row["minhash"]]
+
+    def duplicate_of(self, article_id: str) -> str | None:
+        """The stored article that ``article_id`` is a near-duplicate of, if any."""
+        rows = self._run(select(articles.c.duplicate_of).where(articles.c.id == article_id))
+        return rows[0]["duplicate_of"] if rows else None
+
+    def has_article(self, content_hash: str) -> bool:
+        rows = self._run(select(articles.c.id).where(articles.c.content_hash == content_hash))
+        return bool(rows)
+
+    def events(
+        self, flt: Filter | None = None, limit: int = 100, cursor: str | None = None
+    ) -> tuple[list[Event], str | None]:
+        """A page of events matching ``flt``, ordered by date (undated first) then id,
+        and the cursor of the next page (None on the last page).
+
+        Raises ValueError for a cursor that did not come from a previous page.
+        """
+        if limit < 1:
+            raise ValueError(f"limit {limit!r}: must be at least 1")
+        statement = self._select_events(flt)
+        if cursor:
+            statement = statement.where(after_cursor(cursor))
+        statement = statement.order_by(events.c.date, events.c.event_id).limit(limit + 1)
+        rows = self._run(statement)
+        page = [event_from_row(row) for row in rows[:limit]]
+        next_cursor = None
+        if len(rows) > limit:
+            last = page[-1]
+            next_cursor = encode_cursor(last.date, last.event_id)
+        return page, next_cursor
+
+    def iter_events(self, flt: Filter | None = None, page_size: int = 1000) -> Iterator[Event]:
+        """Every event matching ``flt`` in page order, fetched a page at a time."""
+        cursor: str | None = None
+        while True:
+            page, cursor = self.events(flt, limit=page_size, cursor=cursor)
+            yield from page
+            if cursor is None:
+                return
+
+    def count(self, flt: Filter | None = None) -> int:
+        statement = select(func.count()).select_from(events).where(
+            *conditions(flt or Filter(), self.backend)
+        )
+        return int(self._scalar(statement))
+
+    def _scalar(self, statement: Any) -> Any:
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(statement).scalar_one()
+        except SQLAlchemyError as exc:
+            raise self.backend.error(exc) from None
+
+    def get_event(self, event_id: str) -> Event | None:
+        rows = self._run(self._select_events(None).where(events.c.event_id == event_id))
+        return event_from_row(rows[0]) if rows else None
+
+    def get_article(self, article_id: str) -> Article | None:
+        rows = self._run(select(articles).where(articles.c.id == article_id))
+        return article_from_row(rows[0]) if rows else None
+
+    def article_events(self, article_id: str) -> list[Event]:
+        """The events of one article in text order."""
+        statement = self._select_events(None).where(events.c.article_id == article_id)
+        rows = self._run(statement.order_by(events.c.evidence_start, events.c.event_id))
+        return [event_from_row(row) for row in rows]
+
+    def article_count(self) -> int:
+        return int(self._scalar(select(func.count()).select_from(articles)))
+
+    def stats(self, flt: Filter | None = None) -> dict[str, Any]:
+        """Counts of the events matching ``flt``: ``total``, ``by_type`` (type -> n),
+        ``by_day`` (ISO date -> n, in date order; undated events are not in it) and
+        ``by_country`` (location ISO3 -> n, most first; events without one are not)."""
+        where = conditions(flt or Filter(), self.backend)
+        try:
+            with self.engine.connect() as conn:
+                def grouped(col: Any, order: Any) -> list[Any]:
+                    statement = (
+                        select(col, func.count()).select_from(events).where(*where)
+                        .group_by(col).order_by(order)
+                    )
+                    return list(conn.execute(statement))
+
+                n = func.count()
+                by_type = grouped(events.c.event_type, events.c.event_type)
+                by_day = grouped(events.c.date, events.c.date)
+                by_country = grouped(events.c.country, n.desc())
+        except SQLAlchemyError as exc:
+            raise self.backend.error(exc) from None
+        return {
+            "total": sum(count for _, count in by_type),
+            "by_type": {key: count for key, count in by_type},
+            "by_day": {key: count for key, count in by_day if key is not None},
+            "by_country": {key: count for key, count in by_country if key is not None},
+        }
+
+    # -- lifetime -------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

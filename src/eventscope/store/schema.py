@@ -1,0 +1,177 @@
+"""Tables and indexes of the store, and the mapping between Event records and rows.
+
+Portable SQLAlchemy Core: every dialect-specific part (spatial index, full text, pragmas)
+lives in :mod:`eventscope.store.backend`. Events are flattened one column per record
+field so that filters and exports need no JSON parsing; ``context`` (a list) is JSON text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from ..record import Actor, Article, ArticleRef, Event, Evidence, Location
+
+SCHEMA_VERSION = "1"
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String, primary_key=True),
+    Column("value", String, nullable=False),
+)
+
+articles = Table(
+    "articles", metadata,
+    Column("id", String, primary_key=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("url", Text),
+    Column("title", Text),
+    Column("outlet", Text),
+    Column("published", String(10)),
+    Column("text", Text, nullable=False),
+    Column("ingested_at", String(32), nullable=False),
+    # Near-duplicates (same story, small edits) point at the first stored version.
+    Column("duplicate_of", String, ForeignKey("articles.id")),
+    Column("minhash", LargeBinary),
+)
+
+# Locality-sensitive hashing bands of each article's MinHash: articles that share a band
+# are near-duplicate candidates.
+article_bands = Table(
+    "article_bands", metadata,
+    Column("band", String(24), nullable=False),
+    Column("article_id", String, ForeignKey("articles.id", ondelete="CASCADE"),
+           nullable=False),
+    Index("ix_article_bands_band", "band"),
+)
+
+events = Table(
+    "events", metadata,
+    # An integer key for the spatial and full-text indexes to point at.
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(40), nullable=False, unique=True),
+    Column("article_id", String, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("event_type", String(10), nullable=False),
+    Column("mode", String, nullable=False, default=""),
+    Column("context", Text, nullable=False, default="[]"),
+    Column("actor_text", Text),
+    Column("actor_name", Text),
+    Column("actor_country", String(8)),
+    Column("actor_sector", String(3)),
+    Column("target_text", Text),
+    Column("target_name", Text),
+    Column("target_country", String(8)),
+    Column("target_sector", String(3)),
+    Column("location_text", Text),
+    Column("location_name", Text),
+    Column("geonameid", Integer),
+    Column("country", String(8)),
+    Column("admin1", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("feature_code", String(10)),
+    Column("precision", Integer),
+    Column("date", String(10)),
+    Column("date_precision", String(5)),
+    Column("date_text", Text),
+    Column("evidence_sentence", Text, nullable=False),
+    Column("evidence_start", Integer, nullable=False),
+    Column("evidence_end", Integer, nullable=False),
+    Column("evidence_trigger", Text, nullable=False),
+    Column("attribution", Text),
+    Column("hedged", Boolean, nullable=False),
+    Column("negated", Boolean, nullable=False),
+    Column("confidence", Float, nullable=False),
+    # Pages are ordered by (date, event_id): these indexes serve that order directly,
+    # alone or after an equality on the type.
+    Index("ix_events_date", "date", "event_id"),
+    Index("ix_events_type_date", "event_type", "date", "event_id"),
+    Index("ix_events_article", "article_id", "evidence_start"),
+    Index("ix_events_country", "country", "date"),
+)
+
+_ACTOR_FIELDS = ("text", "name", "country", "sector")
+_LOCATION_COLUMNS = {
+    "text": "location_text", "name": "location_name", "geonameid": "geonameid",
+    "country": "country", "admin1": "admin1", "lat": "lat", "lon": "lon",
+    "feature_code": "feature_code", "precision": "precision",
+}
+
+
+def article_row(article: Article, ingested_at: str) -> dict[str, Any]:
+    return {
+        "id": article.article_id, "content_hash": article.content_hash, "url": article.url,
+        "title": article.title, "outlet": article.outlet, "published": article.published,
+        "text": article.text, "ingested_at": ingested_at,
+    }
+
+
+def event_row(event: Event, article_id: str) -> dict[str, Any]:
+    """The events-table row of ``event``, stored under ``article_id``."""
+    row: dict[str, Any] = {
+        "event_id": event.event_id, "article_id": article_id, "event_type": event.event_type,
+        "mode": event.mode, "context": json.dumps(event.context), "date": event.date,
+        "date_precision": event.date_precision, "date_text": event.date_text,
+        "evidence_sentence": event.evidence.sentence, "evidence_start": event.evidence.start,
+        "evidence_end": event.evidence.end, "evidence_trigger": event.evidence.trigger,
+        "attribution": event.attribution, "hedged": event.hedged, "negated": event.negated,
+        "confidence": event.confidence,
+    }
+    for role in ("actor", "target"):
+        actor: Actor | None = getattr(event, role)
+        for name in _ACTOR_FIELDS:
+            row[f"{role}_{name}"] = getattr(actor, name) if actor else None
+    for name, column in _LOCATION_COLUMNS.items():
+        row[column] = getattr(event.location, name) if event.location else None
+    return row
+
+
+def event_from_row(row: Mapping[str, Any]) -> Event:
+    """The Event of an events row joined with its article's url/title/published/outlet."""
+    roles: dict[str, Actor | None] = {}
+    for role in ("actor", "target"):
+        fields = {name: row[f"{role}_{name}"] for name in _ACTOR_FIELDS}
+        roles[role] = Actor(**fields) if fields["text"] is not None else None
+    location = None
+    if row["location_text"] is not None:
+        location = Location(**{name: row[col] for name, col in _LOCATION_COLUMNS.items()})
+    return Event(
+        event_id=row["event_id"], event_type=row["event_type"], mode=row["mode"],
+        context=json.loads(row["context"]), actor=roles["actor"], target=roles["target"],
+        location=location, date=row["date"], date_precision=row["date_precision"],
+        date_text=row["date_text"],
+        evidence=Evidence(
+            sentence=row["evidence_sentence"], start=row["evidence_start"],
+            end=row["evidence_end"], trigger=row["evidence_trigger"],
+        ),
+        attribution=row["attribution"], hedged=bool(row["hedged"]),
+        negated=bool(row["negated"]), confidence=row["confidence"],
+        article=ArticleRef(
+            article_id=row["article_id"], url=row["url"], title=row["title"],
+            published=row["published"], outlet=row["outlet"],
+        ),
+    )
+
+
+def article_from_row(row: Mapping[str, Any]) -> Article:
+    return Article(
+        article_id=row["id"], text=row["text"], url=row["url"], title=row["title"],
+        outlet=row["outlet"], published=row["published"],
+    )

@@ -1,0 +1,112 @@
+// One event opened: its coding and the article text with the evidence sentence marked.
+import { getJSON } from "./state.js";
+import { colorOf } from "./types.js";
+
+const PRECISION = { 1: "the site itself", 2: "near it / part of a region", 3: "region or larger" };
+
+function el(tag, attrs = {}, text = null) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+function actorText(actor) {
+  if (!actor) return "—";
+  const codes = [actor.country, actor.sector].filter(Boolean).join(" ");
+  const name = actor.name && actor.name !== actor.text ? ` (${actor.name})` : "";
+  return `“${actor.text}”${name}${codes ? " · " + codes : ""}`;
+}
+
+function placeText(loc) {
+  if (!loc) return "—";
+  const name = loc.name && loc.name !== loc.text ? ` (${loc.name})` : "";
+  const where = [loc.admin1, loc.country].filter(Boolean).join(", ");
+  const precision = loc.precision ? ` · precision ${loc.precision}: ${PRECISION[loc.precision]}` : "";
+  return `“${loc.text}”${name}${where ? " · " + where : ""}${precision}`;
+}
+
+export class Detail {
+  constructor(element, { onClose, onSelect }) {
+    this.element = element;
+    this.onSelect = onSelect;
+    element.querySelector("[data-close]").addEventListener("click", onClose);
+    this.body = element.querySelector("[data-body]");
+  }
+
+  hide() {
+    this.element.hidden = true;
+  }
+
+  async show(eventId) {
+    this.element.hidden = false;
+    this.body.replaceChildren(el("p", { class: "muted" }, "Loading…"));
+    this.current = eventId;
+    let data;
+    try {
+      data = await getJSON(`api/events/${encodeURIComponent(eventId)}`);
+    } catch (error) {
+      this.body.replaceChildren(el("p", { class: "error" }, String(error.message)));
+      return;
+    }
+    if (this.current !== eventId) return;
+    this.render(data.event, data.article);
+  }
+
+  render(event, article) {
+    const head = el("div", { class: "head" });
+    const type = el("span", { class: "type" }, event.event_type);
+    type.style.background = colorOf(event.event_type);
+    head.append(type);
+    if (event.mode) head.append(el("span", { class: "badge" }, event.mode));
+    if (event.hedged) head.append(el("span", { class: "badge hedged" }, "hedged"));
+    if (event.negated) head.append(el("span", { class: "badge negated" }, "negated"));
+    head.append(el("span", { class: "confidence", title: "confidence" },
+      `confidence ${event.confidence.toFixed(2)}`));
+
+    const dl = el("dl");
+    const row = (k, v) => dl.append(el("dt", {}, k), el("dd", {}, v));
+    row("actor", actorText(event.actor));
+    row("target", actorText(event.target));
+    row("place", placeText(event.location));
+    const dateNote = [event.date_precision, event.date_text && `“${event.date_text}”`]
+      .filter(Boolean).join(", ");
+    row("date", `${event.date || "undated"}${dateNote ? " (" + dateNote + ")" : ""}`);
+    row("trigger", `“${event.evidence.trigger}”`);
+    row("attribution", event.attribution || "—");
+    if (event.context.length) row("context", event.context.join(", "));
+    const source = [article.title, article.outlet, article.published].filter(Boolean).join(" · ");
+    row("article", source || article.article_id);
+    if (article.url) {
+      const a = el("a", { href: article.url, rel: "noopener noreferrer", target: "_blank" }, article.url);
+      dl.lastChild.append(el("br"), a);
+    }
+
+    // Offsets count Unicode code points (Python), JavaScript strings count UTF-16 units:
+    // slice by code points so the mark lands on the same characters.
+    const chars = Array.from(article.text);
+    const text = el("div", { class: "article-text" });
+    const mark = el("mark", { "data-evidence": "" },
+      chars.slice(event.evidence.start, event.evidence.end).join(""));
+    text.append(chars.slice(0, event.evidence.start).join(""), mark,
+      chars.slice(event.evidence.end).join(""));
+
+    const others = el("div", { class: "others" });
+    this.body.replaceChildren(head, dl, el("h3", {}, "Article"), text, others);
+    mark.scrollIntoView({ block: "center" });
+    this.siblings(event, article.article_id, others);
+  }
+
+  async siblings(event, articleId, box) {
+    const data = await getJSON(`api/articles/${encodeURIComponent(articleId)}`).catch(() => null);
+    if (!data || this.current !== event.event_id || data.events.length < 2) return;
+    box.append(el("h3", {}, "Other events in this article"));
+    for (const other of data.events) {
+      if (other.event_id === event.event_id) continue;
+      const b = el("button", { type: "button", class: "chip" }, `${other.event_type} · ${other.evidence.trigger}`);
+      b.style.borderColor = colorOf(other.event_type);
+      b.addEventListener("click", () => this.onSelect(other.event_id, { fromList: true }));
+      box.append(b);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+"""The on-disk gazetteer: building from GeoNames dumps, folding, alternate names, errors."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from eventscope.geo.fold import fold
+from eventscope.geo.gazetteer import Gazetteer, GazetteerError, build
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_fold_makes_spellings_meet() -> None:
+    assert fold("Île-de-France") == fold("Ile de France") == "ile de france"
+    assert fold("Ra's al-Khaymah") == fold("Ras al Khaymah")
+    assert fold("St. Louis") == "st louis"
+    assert fold("Париж") == ""  # not Latin script: not indexed
+
+
+def test_dump_rows_become_places_with_country_and_region(sample_index: Path) -> None:
+    gaz = Gazetteer(sample_index)
+    paris = {p.geonameid: p for p in gaz.lookup("Paris")}
+    assert set(paris) == {2988507, 4717560}
+    texas_paris = paris[4717560]
+    assert (texas_paris.country, texas_paris.admin1, texas_paris.feature_code) == (
+        "USA", "Texas", "PPLA2")
+    assert paris[2988507].admin1 == "Île-de-France"
+    assert paris[2988507].population == 2138551
+
+
+def test_ascii_and_alternate_names_find_the_same_place(sample_index: Path) -> None:
+    gaz = Gazetteer(sample_index)
+    assert [p.geonameid for p in gaz.lookup("ILE DE FRANCE")] == [3012874]
+    assert [p.geonameid for p in gaz.lookup("Lutetia")] == [2988507]  # dump's own column
+    assert [p.geonameid for p in gaz.lookup("Paname")] == [2988507]  # alternateNames file
+    assert [p.geonameid for p in gaz.lookup("Jebleh")] == [170654]
+    assert gaz.lookup("https://en.wikipedia.org/wiki/Paris") == []  # links are skipped
+    assert gaz.lookup("Nowhere") == []  # names of places not indexed are ignored
+
+
+def test_zipped_dump_is_read_like_the_text(tmp_path: Path) -> None:
+    archive = tmp_path / "SY.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(FIXTURES / "geonames_sample.txt", "SY.txt")
+        zf.writestr("readme.txt", "not a dump")
+    gaz = Gazetteer(build(tmp_path / "zip.sqlite", geonames=[archive], defaults=False))
+    assert [p.name for p in gaz.lookup("Jableh")] == ["Jablah"]
+
+
+def test_a_dump_in_another_format_is_refused_naming_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "cities.txt"
+    bad.write_text("2988507\tParis\t48.85\t2.35\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"cities.txt line 1: expected 19"):
+        build(tmp_path / "bad.sqlite", geonames=[bad], defaults=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["cities.txt"]  # nothing half-written
+
+
+def test_missing_and_corrupt_indexes_say_how_to_rebuild(tmp_path: Path) -> None:
+    with pytest.raises(GazetteerError, match="not found; rebuild it with: eventscope gazetteer"):
+        Gazetteer(tmp_path / "absent.sqlite")
+    corrupt = tmp_path / "corrupt.sqlite"
+    corrupt.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(GazetteerError, match="unreadable.*rebuild it with"):
+        Gazetteer(corrupt)
+
+
+def test_default_index_has_countries_regions_and_curated_sites(default_index: Path) -> None:
+    gaz = Gazetteer(default_index)
+    turkey = next(p for p in gaz.lookup("Turkey") if p.feature_code == "PCLI")
+    assert (turkey.lat, turkey.lon, turkey.country) == (39.0, 35.0, "TUR")
+    base = gaz.lookup("Khmeimim air base")
+    assert [(p.feature_code, p.country) for p in base] == [("AIRB", "SYR")]
+    assert abs(base[0].lat - 35.401) < 0.01 and abs(base[0].lon - 35.948) < 0.01
+    assert any(p.feature_code == "ADM1" and p.cc == "US" for p in gaz.lookup("Tex."))
