@@ -24,6 +24,7 @@ import json
 import math
 import os
 import sqlite3
+import threading
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -105,6 +106,7 @@ class Gazetteer:
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path else default_path()
+        self._local = threading.local()
         if not self.path.exists():
             raise GazetteerError(f"gazetteer index {self.path} not found; {REBUILD_HINT}")
         try:
@@ -122,15 +124,24 @@ class Gazetteer:
         self.meta = meta
         self._cache: dict[str, list[Place]] = {}
 
-    def _connect(self) -> None:
-        self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        self.db.execute("PRAGMA cache_size = -32000")  # 32 MB page cache at most
-        self._pid = os.getpid()
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        db.execute("PRAGMA cache_size = -32000")  # 32 MB page cache at most
+        self._local.conn = db
+        self._local.pid = os.getpid()
+        return db
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection: SQLite connections must cross neither threads (the
+        API runs the pipeline in a thread pool) nor fork() (batch workers)."""
+        if getattr(self._local, "pid", None) != os.getpid():
+            return self._connect()
+        conn: sqlite3.Connection = self._local.conn
+        return conn
 
     def lookup_many(self, keys: Iterable[str]) -> dict[str, list[Place]]:
         """Candidates for each folded key (missing keys map to [])."""
-        if os.getpid() != self._pid:
-            self._connect()  # a forked worker: SQLite connections must not cross fork()
         wanted = {k for k in keys if k}
         todo = [k for k in wanted if k not in self._cache]
         if todo:
