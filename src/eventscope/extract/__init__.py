@@ -30,7 +30,7 @@ from ..dates import ResolvedDate, find_dates, parse_iso_date
 from ..record import Article, ArticleRef, Event, Evidence, Toponym, make_event_id
 from .actors import PRONOUNS, ActorCoder, Coding, phrase_tokens
 from .dating import event_date, pick_date
-from .draft import Draft, dedupe, derive, fill_actor, mark_subordinate
+from .draft import Draft, dedupe, derive, drop_accused_content, fill_actor, mark_subordinate
 from .draft import features as event_features
 from .lexicon import (
     ARMED_SECTORS,
@@ -43,7 +43,7 @@ from .lexicon import (
 )
 from .locate import PlaceIndex, locate
 from .modality import modality
-from .roles import Roles, resolve_pronoun, trigger_roles
+from .roles import Roles, agent_behind, resolve_pronoun, trigger_roles
 from .score import EventFeatures, raw_score
 from .triggers import TriggerMatch, find_triggers
 
@@ -70,8 +70,8 @@ def _attitude_verbs() -> frozenset[str]:
 
 
 @lru_cache(maxsize=8)
-def _demonyms(dictionary: ActorDictionary) -> frozenset[str]:
-    return dictionary.demonyms()
+def _not_places(dictionary: ActorDictionary) -> frozenset[str]:
+    return dictionary.not_places()
 
 
 def _sentence_bounds(sent: Span) -> tuple[int, int]:
@@ -146,18 +146,36 @@ def _no_agent(match: TriggerMatch, roles: Roles, cues: Cues) -> bool:
                for w in words)
 
 
+def _heading(sent: Span) -> set[int]:
+    """The tokens of a label before a colon that opens the sentence ("Property
+    destruction: On 6 May, ..."): it names the kind of report, it is no one's act."""
+    for tok in sent[:6]:
+        if tok.text == ":":
+            before = sent[:tok.i - sent.start]
+            if before and all(t.pos_ not in ("VERB", "AUX") for t in before):
+                return {t.i for t in before} | {tok.i}
+            break
+    return set()
+
+
 def _code_one(doc: Doc, sent: Span, match: TriggerMatch, coder: ActorCoder,
-              places: PlaceIndex, dates: list[ResolvedDate], cues: Cues) -> Draft | None:
+              places: PlaceIndex, dates: list[ResolvedDate], cues: Cues,
+              heading: set[int]) -> Draft | None:
     roles = trigger_roles(match, sent, _attitude_verbs())
+    if roles.actor is not None and roles.actor.i in heading:
+        roles = replace(roles, actor=None)
     if _no_agent(match, roles, cues):
         return None
     actor = target = None
     actor_coding: Coding | None = None
     exclude: set[int] = set()
     if roles.actor is not None and roles.actor.i != match.token.i:
-        actor, actor_coding = coder.code(doc, roles.actor)
-        exclude = {t.i for t in phrase_tokens(roles.actor)}
-        owner = next((c for c in roles.actor.children
+        # the party behind a weapon or act named as subject; roles.actor stays the
+        # subject so that dedupe still sees "the shelling killed" as one act
+        agent = agent_behind(roles.actor)
+        actor, actor_coding = coder.code(doc, agent)
+        exclude = {t.i for t in phrase_tokens(roles.actor)} | {t.i for t in phrase_tokens(agent)}
+        owner = next((c for c in agent.children
                       if c.dep_ == "poss" and c.lower_ in PRONOUNS), None)
         if owner is not None and not actor_coding.country:
             # "its members", "their forces": of the group the pronoun names
@@ -203,7 +221,7 @@ def code_events_with_features(
     cues = load_cues()
     dictionary = load_actor_dictionary()
     coder = ActorCoder(dictionary, doc)
-    places = PlaceIndex(doc, toponyms, cues, _demonyms(dictionary))
+    places = PlaceIndex(doc, toponyms, cues, _not_places(dictionary))
     published = parse_iso_date(article.published) if article.published else None
     ref: ArticleRef = article.ref()
     calibrate = _calibrator()
@@ -217,7 +235,8 @@ def code_events_with_features(
                 sent.start > 0 and "\n" in doc[sent.start - 1].text):
             carried = None
         dates = find_dates(sentence, published, offset=start) if sentence else []
-        matches = find_triggers(sent, lexicon)
+        heading = _heading(sent)
+        matches = [m for m in find_triggers(sent, lexicon) if m.token.i not in heading]
         if not dates and carried is not None:
             dates = [carried]  # a narrative goes on at the date it last named
         elif dates:
@@ -225,8 +244,10 @@ def code_events_with_features(
         if not matches:
             continue
         drafts = [derived for m in matches
-                  if (d := _code_one(doc, sent, m, coder, places, dates, cues)) is not None
+                  if (d := _code_one(doc, sent, m, coder, places, dates, cues, heading))
+                  is not None
                   for derived in derive(d, cues)]
+        drafts = drop_accused_content(drafts)
         fill_actor(drafts, places)
         mark_subordinate(drafts)
         for d in dedupe(drafts):

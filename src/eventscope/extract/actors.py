@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Token
 
 from ..record import Actor
-from .lexicon import ActorDictionary, ActorEntry
+from .lexicon import ARMED_SECTORS, ActorDictionary, ActorEntry
 
 # Dependents that belong to the actor's own phrase; relative clauses, participles and
 # most prepositional phrases describe something else.
@@ -54,6 +54,9 @@ def phrase_tokens(head: Token, *, with_conj: bool = False) -> list[Token]:
                 continue
             stack.append(child)
     keep.sort(key=lambda t: t.i)
+    colons = [t.i for t in keep if t.text == ":" and t.i < head.i]
+    if colons:  # "Agreement: Rebel groups ...": a label, not part of the name
+        keep = [t for t in keep if t.i > colons[-1]]
     # Trim punctuation at the edges ("Assad ,").
     while keep and (keep[-1].is_punct or keep[-1].dep_ == "case"):
         keep.pop()
@@ -123,6 +126,7 @@ class ActorCoder:
         country_from_name = False
         specific_sector: str | None = None
         generic_sector: str | None = None
+        generic_armed_head = False
         group: ActorEntry | None = None
         head_set = {head.i} if head is not None else set()
         if head is not None:
@@ -139,6 +143,8 @@ class ActorCoder:
                     specific_sector = specific_sector or entry.sector
             elif entry.kind == "generic":
                 generic_sector = generic_sector or entry.sector
+                generic_armed_head = generic_armed_head or (
+                    is_head and entry.sector in ARMED_SECTORS)
             elif entry.sector:
                 specific_sector = specific_sector or entry.sector
         if group is not None and not country_from_name:
@@ -150,6 +156,8 @@ class ActorCoder:
             country_from_name = False
         else:
             sector = specific_sector or generic_sector
+            if sector == "GOV" and generic_armed_head:
+                sector = "MIL"  # "government forces", "regime fighters": the state's army
         if country is None or sector is None:
             for tok in tokens:
                 if tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN":

@@ -5,6 +5,7 @@ add to them, and which of them name the same act.
   THREATEN; a refusal to cooperate a REJECT; what protesters demand is said by
   protesting; a government "protesting" is disapproving (ACCUSE); a crowd that burns
   or loots is rioting (PROTEST riot).
+- :func:`drop_accused_content`: what an accusation says another did is not an event.
 - :func:`fill_actor`: a half-coded actor completed from its sentence.
 - :func:`mark_subordinate`: an event inside another's clause is not the main one.
 - :func:`dedupe`: "protest march", "struck a deal", "the attack killed" name one act.
@@ -13,6 +14,8 @@ add to them, and which of them name the same act.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+
+from spacy.tokens import Token
 
 from ..dates import ResolvedDate
 from ..record import Actor, Location
@@ -28,7 +31,13 @@ from .triggers import TriggerMatch
 _FORCE_TYPES = frozenset({"ASSAULT", "MOBILIZE", "RETREAT"})
 _NO_COUNTRY_FILL = frozenset({"IGO", "NGO"})
 _LOCAL_SECTORS = frozenset({"PPL", "CVL", "POL"})
-_PROTESTING = frozenset({None, "CVL", "PTY", "OPP", "BUS", "UNK"})
+# Armed forces with no country named ("soldiers", "the army") are the country's own,
+# as ACLED codes them, like protesters, civilians and police.
+_DOMESTIC_SECTORS = _LOCAL_SECTORS | {"MIL"}
+# Civilians (CVL) are the victims of violence (ACLED never codes them as its actor1);
+# residents or villagers who protest, riot, attack or make demands act as a crowd (PPL).
+_CROWD_ACTS = frozenset({"PROTEST", "ASSAULT", "COERCE", "REQUEST", "ACCUSE", "REJECT"})
+_PROTESTING = frozenset({None, "CVL", "PTY", "OPP", "BUS", "UNK", "MED"})
 # PLOVER codes a stated intent to cooperate as AGREE and an intent to use force or
 # pressure as THREATEN; a refusal or failure to cooperate as REJECT.
 _COOPERATIVE = frozenset({"SUPPORT", "AID", "COOPERATE", "RETREAT", "CONCEDE", "CONSULT"})
@@ -104,8 +113,9 @@ def fill_actor(drafts: list[Draft], places: PlaceIndex) -> None:
     sector its act implies; people protesting are protesters (PPL, as ACLED codes
     them); a sector without country takes
     the country of another actor of that sector in the sentence, else of the place the
-    event happened. Protesters, civilians and police are the place's own, so for them
-    the article's place will do."""
+    event happened. Protesters, civilians, police and unnamed armed forces are the
+    country's own: for them the country most of the article's places are in comes first
+    (one misread place name does not move them abroad), then the event's place."""
     for d in drafts:
         if d.actor is None or d.actor_coding is None:
             continue
@@ -116,16 +126,44 @@ def fill_actor(drafts: list[Draft], places: PlaceIndex) -> None:
         if d.event_type == "PROTEST" and d.actor.sector in _PROTESTING:
             # residents, party members, traders: in the street they are protesters
             d.actor = d.actor.model_copy(update={"sector": "PPL"})
+        elif d.event_type in _CROWD_ACTS and d.actor.sector == "CVL":
+            d.actor = d.actor.model_copy(update={"sector": "PPL"})
+        elif d.event_type == "ASSAULT" and d.actor.sector == "GOV":
+            # "the regime shelled", "government forces attacked": the state's force
+            d.actor = d.actor.model_copy(update={"sector": "MIL"})
         sector = d.actor.sector
         if d.actor.country or not sector or sector in _NO_COUNTRY_FILL:
             continue
         country = next((o.actor.country for o in drafts if o.actor is not None
                         and o.actor.sector == sector and o.actor.country), None)
+        if country is None and sector in _DOMESTIC_SECTORS:
+            country = places.country
         if country is None and d.location is not None and (
                 d.place_how != "article" or sector in _LOCAL_SECTORS):
             country = d.location.country
         if country:
             d.actor = d.actor.model_copy(update={"country": country})
+
+
+def drop_accused_content(drafts: list[Draft]) -> list[Draft]:
+    """What an accusation says another did ("accused JNIM of planning the attack") is
+    the accusation's content, not an event of its own: the ACCUSE is the event."""
+    accusations = {d.match.token.i for d in drafts  # allegations, not "condemned the attack"
+                   if d.event_type == "ACCUSE" and d.mode == "allege" and not d.derived}
+    if not accusations:
+        return drafts
+
+    def inside(tok: Token) -> bool:
+        cur = tok
+        while cur.head.i != cur.i:
+            if cur.dep_ in ("relcl", "acl", "appos", "conj"):
+                return False  # a clause that describes someone, or a coordinated act
+            cur = cur.head
+            if cur.i in accusations:
+                return True
+        return False
+
+    return [d for d in drafts if d.match.token.i in accusations or not inside(d.match.token)]
 
 
 def mark_subordinate(drafts: list[Draft]) -> None:
@@ -138,8 +176,27 @@ def mark_subordinate(drafts: list[Draft]) -> None:
             owner.setdefault(d.roles.governor.i, d.match.token.i)
     for d in drafts:
         tok = d.match.token
+        own = {t.i for t in tok.subtree}  # "staged a protest demonstration": one act
         d.subordinate = not d.derived and any(
-            a.i in owner and owner[a.i] != tok.i for a in tok.ancestors)
+            a.i in owner and owner[a.i] != tok.i and owner[a.i] not in own
+            for a in tok.ancestors)
+
+
+# Prepositions that place a named event in time as the background of another
+# ("held since the clashes", "after the attack"), rather than report it.
+_TEMPORAL_PREPS = frozenset({"since", "after", "before", "following", "during", "until"})
+
+
+def background(d: Draft) -> bool:
+    """A bare noun event with no actor that only dates or describes something else:
+    under a temporal preposition, or inside a clause that modifies a noun ("detainees
+    held since the clashes of last year")."""
+    tok = d.match.token
+    if not d.match.nominal or d.roles.governor is not None or d.actor is not None:
+        return False
+    if tok.dep_ == "pobj" and tok.head.lower_ in _TEMPORAL_PREPS:
+        return True
+    return any(a.dep_ in ("relcl", "acl") for a in tok.ancestors)
 
 
 def features(d: Draft) -> EventFeatures:
@@ -148,6 +205,7 @@ def features(d: Draft) -> EventFeatures:
         strength=d.match.entry.strength,
         nominal=float(d.match.nominal and d.roles.governor is None),
         subordinate=float(d.subordinate),
+        background=float(background(d)),
         has_actor=float(actor is not None),
         actor_country=float(bool(actor and actor.country)),
         actor_sector=float(bool(actor and actor.sector)),

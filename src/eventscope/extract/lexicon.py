@@ -78,6 +78,12 @@ class ActorDictionary:
         return frozenset(" ".join(e.tokens) for entries in self.by_first.values()
                          for e in entries if e.kind == "demonym")
 
+    def not_places(self) -> frozenset[str]:
+        """Terms that name actors, never places: demonyms and named groups ("Taliban"
+        is in gazetteers as a village, but in a report it is the movement)."""
+        return frozenset(" ".join(e.tokens) for entries in self.by_first.values()
+                         for e in entries if e.kind in ("demonym", "group"))
+
     def add(self, entry: ActorEntry) -> None:
         bucket = self.by_first.setdefault(entry.tokens[0], [])
         bucket[:] = [e for e in bucket if e.tokens != entry.tokens]  # later files override
@@ -107,6 +113,7 @@ class Cues:
     anaphoric_place_nouns: dict[str, tuple[str, ...]]  # noun -> feature code prefixes
     object_control: frozenset[str]
     protest_actor_nouns: frozenset[str]
+    intransitive_participles: frozenset[str]
     non_agents: frozenset[str]
     non_human: frozenset[str]
 
@@ -243,6 +250,7 @@ def load_cues() -> Cues:
         anaphoric_place_nouns={k: tuple(v) for k, v in raw["anaphoric_place_nouns"].items()},
         object_control=frozenset(raw["object_control"]),
         protest_actor_nouns=frozenset(raw["protest_actor_nouns"]),
+        intransitive_participles=frozenset(raw["intransitive_participles"]),
         non_agents=frozenset(raw["non_agents"]),
         non_human=frozenset(raw["non_human"]),
     )

@@ -5,11 +5,13 @@ The place argument is a place name under a locative preposition of the trigger (
 the verb a nominal trigger is the object of): "heading towards the Syrian city of
 Tartous", "clashes in Herat". A definite noun with no name ("an attack on the base")
 refers back to the last place named with that noun ("Hmeimim air base"). Demonyms
-("Syrian") are never locations.
+("Syrian") and the names of armed groups and organisations ("Taliban") are never
+locations.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,6 +23,9 @@ from .lexicon import Cues
 
 _WIDE = {"ADM1", "CONT", "RGN", "OCN", "SEA", "GULF", "MTS", "PCL", "PCLI", "PCLD", "PCLS",
          "PCLF", "PCLIX", "TERR"}
+# A transliterated name goes on after a hyphen with a short lower-case particle
+# ("Mazar-e Sharif", "Pul-e Khumri", "Chashmah-ye Duzakh", "Ras al-Ain").
+_EZAFE = re.compile(r"-(?:e|i|ye|ul|al|el|ol|ud|ad|as|ash|ar|an|ez|es|ed)[\s-][A-Z]")
 _DIRECTIONS = frozenset({
     "north", "south", "east", "west", "northern", "southern", "eastern", "western",
     "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
@@ -57,21 +62,25 @@ class PlaceIndex:
     """The toponyms of one document, indexed by token, with the article's focus place."""
 
     def __init__(self, doc: Doc, toponyms: Iterable[Toponym], cues: Cues,
-                 demonyms: frozenset[str]) -> None:
+                 not_places: frozenset[str]) -> None:
         precision_of, is_demonym = _geo_functions()
         self.cues = cues
         self.by_token: dict[int, Place] = {}
         self.places: list[Place] = []
+        text = doc.text  # built once: each access joins all tokens again
         for top in toponyms:
             if top.lat is None or top.lon is None:
                 continue
             span = doc.char_span(top.start, top.end, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
-            if top.name.lower() in demonyms or all(
-                t.pos_ == "ADJ" or t.ent_type_ in ("NORP", "LANGUAGE") for t in span
-            ):
+            if _EZAFE.match(text, top.end):
+                continue  # "Pul" of "Pul-e Khumri": only the first part of a longer name
+            if span.text.lower() in not_places or top.name.lower() in not_places:
                 continue
+            if all(t.pos_ == "ADJ" or t.ent_type_ in ("NORP", "LANGUAGE") for t in span) and not (
+                    span.root.pos_ == "PROPN" and self._after_place_word(span.root)):
+                continue  # "Syrian"; but the small model tags "in Herat city" NORP too
             if is_demonym is not None and is_demonym(top):
                 continue
             head = span.root
@@ -86,6 +95,19 @@ class PlaceIndex:
                 self.by_token[tok.i] = place
         self.places.sort(key=lambda p: p.head.i)
         self.focus = self._focus(doc)
+        self.country = self._country()
+
+    def _country(self) -> str | None:
+        """The country the article's places are in: the one most of them share (a place
+        under a place preposition counts double), None if there is a tie."""
+        counts: Counter[str] = Counter()
+        for place in self.places:
+            if place.toponym.country:
+                counts[place.toponym.country] += 2 if self._after_place_word(place.head) else 1
+        ranked = counts.most_common(2)
+        if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+            return None
+        return ranked[0][0]
 
     def _focus(self, doc: Doc) -> Place | None:
         """The place the article is about: the most named one under a place preposition."""

@@ -59,6 +59,38 @@ def _agent_pobj(verb: Token) -> Token | None:
     return None
 
 
+def _fronted_subject(verb: Token) -> Token | None:
+    """The subject the parser hung on a fronted place phrase: in "On 9 May, in Sucre,
+    Chuquisaca, health workers staged a demonstration" it reads "health workers" as an
+    apposition of the place. A common noun in apposition there is the subject."""
+    for c in verb.children:
+        if c.dep_ != "prep" or c.i > verb.i:
+            continue
+        for t in c.subtree:
+            if t.dep_ == "appos" and t.pos_ == "NOUN" and t.i < verb.i:
+                return t
+    return None
+
+
+def _passive_agent_elsewhere(verb: Token) -> Token | None:
+    """The agent of a passive given once for coordinated verbs ("6 were killed and 4
+    wounded by airstrikes"), or by the operation the act happened in ("killed during
+    operations carried out by the gendarmerie")."""
+    for other in [c for c in verb.children if c.dep_ == "conj"] + (
+            [verb.head] if verb.dep_ == "conj" else []):
+        agent = _agent_pobj(other)
+        if agent is not None:
+            return agent
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "during"):
+            pobj = _child(c, {"pobj"})
+            if pobj is not None:
+                agent = agent_behind(pobj)
+                if agent.i != pobj.i:
+                    return agent
+    return None
+
+
 def _is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
         verb.dep_ == "acl" and verb.tag_ == "VBN"
@@ -68,7 +100,16 @@ def _is_passive(verb: Token) -> bool:
 def verb_roles(verb: Token, depth: int = 0) -> tuple[Token | None, Token | None]:
     """(actor, patient) heads for a verb, borrowing a subject from above when missing."""
     passive = _is_passive(verb)
+    if (passive and verb.dep_ == "acl" and _agent_pobj(verb) is None
+            and verb.lemma_.lower() in load_cues().intransitive_participles):
+        return verb.head, _child(verb, _OBJ)  # "youths protested in X": the youths did
     actor = _agent_pobj(verb) if passive else _child(verb, _SUBJ)
+    if actor is None and verb.tag_ == "VBG":
+        actor = _agent_pobj(verb)  # "shelling by government forces"
+    if actor is None and not passive:
+        actor = _fronted_subject(verb)
+    if actor is None and passive:
+        actor = _passive_agent_elsewhere(verb)
     patient = _child(verb, {"nsubjpass"}) if passive else _child(verb, _OBJ)
     if passive and patient is None and verb.dep_ == "acl":
         patient = verb.head
@@ -156,6 +197,12 @@ def noun_roles(match: TriggerMatch, attitude_verbs: frozenset[str] = frozenset()
     phrase = noun
     while phrase.dep_ == "compound" and phrase.head.i != phrase.i:
         phrase = phrase.head  # "launched a mediation effort": the effort is launched
+    if roles.actor is None and phrase.i != noun.i and etype == "ASSAULT":
+        # "a shelling exchange between X and Y" ("a mediation effort between X and Y"
+        # is the mediator's, whose parties are not its actors)
+        a, b = _between(_noun_prep_args(phrase))
+        if a is not None:
+            roles.actor, roles.target = a, roles.target or b
     head = phrase.head
     if (phrase.dep_ in ("dobj", "nsubjpass", "attr", "oprd") and head.pos_ in ("VERB", "AUX")
             and head.lemma_.lower() not in attitude_verbs):
@@ -173,6 +220,10 @@ def noun_roles(match: TriggerMatch, attitude_verbs: frozenset[str] = frozenset()
                 if prep not in ("of", "by") and (allowed is None or etype in allowed):
                     roles.target = pobj
                     break
+    elif phrase.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX") and roles.actor is None:
+        # "clashes took place between X and Y", "fighting erupted between X and Y"
+        roles.actor, second = _between(_noun_prep_args(head))
+        roles.target = roles.target or second
     elif noun.dep_ == "pobj" and roles.actor is None:
         up = head.head
         if up.pos_ == "NOUN":
@@ -248,6 +299,21 @@ def trigger_roles(match: TriggerMatch, sent: Span,
                                      or roles.target.ent_type_ in ("DATE", "TIME")):
         roles.target = None
     return roles
+
+
+def agent_behind(actor: Token) -> Token:
+    """The party behind an act or a weapon named as the subject: "shelling by Afghan
+    forces hit a house" is the forces' act, "a bomb carried by militants exploded" the
+    militants'."""
+    if actor.pos_ != "NOUN" and actor.tag_ != "VBG":  # "shelling" is often tagged a verb
+        return actor
+    agent = _agent_pobj(actor)
+    if agent is None:
+        for c in actor.children:
+            if c.dep_ == "acl" and c.tag_ == "VBN":
+                agent = _agent_pobj(c)
+                break
+    return agent if agent is not None else actor
 
 
 def resolve_pronoun(pron: Token, sent: Span) -> Token | None:

@@ -20,6 +20,7 @@ class EventFeatures:
     strength: float  # the trigger's lexicon strength
     nominal: float  # the trigger is a bare noun ("an attack"), not a verb's object
     subordinate: float  # the trigger sits under another trigger ("marched to demand")
+    background: float  # an actorless noun that dates or describes ("held since the clashes")
     has_actor: float
     actor_country: float
     actor_sector: float
@@ -38,7 +39,8 @@ class EventFeatures:
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(EventFeatures))
 
 _WEIGHTS = {
-    "strength": 2.2, "nominal": -0.3, "subordinate": -0.9, "has_actor": 0.6, "actor_country": 0.5,
+    "strength": 2.2, "nominal": -0.3, "subordinate": -0.9, "background": -1.5,
+    "has_actor": 0.6, "actor_country": 0.5,
     "actor_sector": 0.3, "has_target": 0.3, "place_argument": 0.4, "place_sentence": 0.2,
     "has_date_text": 0.2, "hedged": -0.8, "negated": -0.4, "attributed": 0.1,
 }

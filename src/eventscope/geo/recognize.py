@@ -3,12 +3,17 @@
 Two sources, merged: spaCy's entities (GPE, LOC, FAC; NORP too, since the small model
 labels unfamiliar town names that way) and gazetteer matches of capitalised n-grams,
 which catch places the model misses. Gazetteer-only matches must look like proper
-nouns and must not be part of a person's name, a date or a number. "X, Y" pairs record
-Y as X's qualifier ("Alexandria, Louisiana").
+nouns and must not be part of a person's name, a date or a number; small places need
+more (not a dictionary word, not inside an organisation's name: "Red Cross", "Mayo
+Clinic"). A one-word "person" after a locative preposition that names a sizeable place
+is the place ("killed in Gao"), and a name taken as a place once in a document is taken
+at its other mentions too. "X, Y" pairs record Y as X's qualifier ("Alexandria,
+Louisiana"); Y, "X province" and "province of X" are marked as naming the region.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -24,6 +29,9 @@ BLOCK_LABELS = {
     "LANGUAGE", "LAW",
 }
 MAX_TOKENS = 6
+# Under this population a gazetteer-only match is a "small place": a capitalised word is
+# then more often a common word or part of an organisation's name than the place.
+SMALL_POP = 10_000
 
 
 @dataclass
@@ -38,6 +46,7 @@ class Mention:
     label: str  # spaCy label, or "GAZ" for a gazetteer-only match
     qualifier: int | None = None  # index of the mention that qualifies this one ("X, Y")
     qualifier_states: set[str] = field(default_factory=set)  # admin1 names from "X, Tex."
+    region_cue: bool = False  # "X province", "governorate of X": the text means the region
 
     @property
     def is_demonym(self) -> bool:
@@ -48,6 +57,73 @@ class Mention:
 def _word_list(name: str) -> frozenset[str]:
     lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
     return frozenset(ln.strip() for ln in lines[1:] if ln.strip() and not ln.startswith("#"))
+
+
+def _tsv_rows(name: str) -> list[list[str]]:
+    """Rows of a tab-separated data file, below its provenance header and column names."""
+    text = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
+    return [ln.split("\t") for ln in text if ln.strip() and not ln.startswith("#")][1:]
+
+
+@lru_cache(maxsize=1)
+def _region_words() -> frozenset[str]:
+    return frozenset(row[0] for row in _tsv_rows("region_suffixes.tsv"))
+
+
+@lru_cache(maxsize=1)
+def _spelling_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    # "ah$": only at the end of a word.
+    return tuple(
+        (re.compile(re.escape(a.removesuffix("$")) + (r"\b" if a.endswith("$") else "")), b)
+        for a, b in _tsv_rows("spelling_variants.tsv")
+    )
+
+
+def spelling_variants(key: str) -> set[str]:
+    """Folded keys one or two romanisation choices away from ``key`` ("hodeidah" ->
+    "hudaydah")."""
+    rules = _spelling_rules()
+    one = {p.sub(b, key) for p, b in rules}
+    return ({p.sub(b, v) for v in one for p, b in rules} | one) - {key}
+
+
+def _variant_candidates(keys: set[str], gaz: Gazetteer) -> dict[str, list[Place]]:
+    """For place entities the gazetteer does not know: the sizeable places named by a
+    spelling variant (a village one vowel away is more likely a different place)."""
+    variants = {k: spelling_variants(k) for k in keys}
+    found = gaz.lookup_many({v for vs in variants.values() for v in vs})
+    out: dict[str, list[Place]] = {}
+    for key, vs in variants.items():
+        seen = {c.id: c for v in vs for c in found.get(v, []) if c.kind != KIND_DEMONYM
+                and not _small([c])}
+        if seen:
+            out[key] = list(seen.values())
+    return out
+
+
+@lru_cache(maxsize=1)
+def _dictionary_words() -> frozenset[str]:
+    """Lower-case English words: the WordNet lemma index that the shared spaCy model's
+    lemmatizer carries (empty when the model has none)."""
+    from ..nlp import load_nlp
+
+    nlp = load_nlp()
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    if not lookups.has_table("lemma_index"):
+        return frozenset()
+    table = lookups.get_table("lemma_index")
+    return frozenset(w for pos in table for w in table[pos])
+
+
+def _small(cands: list[Place]) -> bool:
+    """No candidate is a sizeable town, an administrative area or a curated place."""
+    return not any(
+        c.population >= SMALL_POP or c.kind == KIND_DEMONYM
+        or c.feature_class in {"A", "L", "S", "H"}
+        for c in cands
+    )
 
 
 @lru_cache(maxsize=1)
@@ -133,6 +209,17 @@ def _looks_proper(
     return True
 
 
+def _inside_org(a: int, b: int, org: Span) -> bool:
+    """Whether tokens a..b read as part of the organisation's own name: anywhere but at
+    its head ("International Committee of the Red Cross"), or the whole of a name of
+    several words ("the Red Cross"). A place that leads a longer name is the place the
+    organisation is named after ("Grand Ledge Public Schools"); a lone word tagged ORG
+    is too often an unfamiliar town."""
+    if b > org.end:
+        return False
+    return a > org.start or (b == org.end and b - a >= 2)
+
+
 def _trim(ent: Span) -> Span | None:
     """The entity without a leading article or a trailing possessive or full stop
     ("the Red River", "Boone County's", "Santa Ana.")."""
@@ -155,6 +242,7 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
             if (span := _trim(e)) is not None]
     ent_keys = {(e.start, e.end): fold(e.text) for e in ents}
     found = gaz.lookup_many([*grams.values(), *ent_keys.values()])
+    found |= _variant_candidates({k for k in ent_keys.values() if k and not found.get(k)}, gaz)
 
     blocked = [False] * len(doc)
     ent_label = [""] * len(doc)
@@ -163,13 +251,28 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
             blocked[t] = e.label_ in BLOCK_LABELS
             ent_label[t] = e.label_
 
+    orgs = [span for e in doc.ents if e.label_ == "ORG" if (span := _trim(e)) is not None]
+    org_of = [-1] * len(doc)  # which ORG entity a token is in
+    for n, e in enumerate(orgs):
+        for t in range(e.start, e.end):
+            org_of[t] = n
+    locative = _word_list("locative_prepositions.txt")
+    words = _dictionary_words()
+
     taken = [False] * len(doc)
     spans: list[tuple[int, int, str, list[Place]]] = []
+    # Matches turned down for how they read (a person's name, a common word): taken
+    # after all if the same name is a place elsewhere in the document.
+    declined: list[tuple[int, int, str]] = []
 
     def take(a: int, b: int, label: str, cands: list[Place]) -> None:
         for t in range(a, b):
             taken[t] = True
         spans.append((a, b, label, cands))
+
+    def lone_entity(a: int, b: int) -> bool:
+        """Whether no entity runs on past a..b (not "George" of "George Bush")."""
+        return doc[a].ent_iob_ != "I" and (b == len(doc) or doc[b].ent_iob_ != "I")
 
     # Longest gazetteer matches first; an entity wins when it is at least as long.
     by_length = sorted(grams.items(), key=lambda kv: (kv[0][0] - kv[0][1], kv[0][0]))
@@ -180,7 +283,11 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
             continue
         span = doc[a:b]
         if any(blocked[a:b]):
-            continue
+            after_locative = a > 0 and doc[a - 1].lower_ in locative
+            if not (b - a == 1 and after_locative and ent_label[a] == "PERSON"
+                    and lone_entity(a, b) and not _small(cands)):
+                declined.append((a, b, key))
+                continue
         host = next((e for e in ents if e.start <= a and b <= e.end), None)
         if host is not None and (a, b) != (host.start, host.end) and b != host.end:
             continue  # "South" of "South Ossetia": a part must include the name's head
@@ -194,11 +301,25 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
         if (a, b) not in ent_at and not _looks_proper(
             span, "NORP" if cands == demonyms else label, not_places, cands
         ):
+            declined.append((a, b, key))
             continue
         if label == "NORP" and all(c.kind != KIND_DEMONYM for c in cands):
             # NORP words that name a place only as a town homonym ("Democrats").
             if span.text.endswith("s") and not _capitalised(span[-1]):
                 continue
+        if label == "GAZ" and b - a == 1 and span[0].lower_ in words:
+            # A dictionary word names a town only under the town's own name, not as a
+            # foreign or alternate form ("Grenade" is French for Granada).
+            cands = [c for c in cands if c.feature_class != "P" or fold(c.name) == key]
+            if not cands:
+                declined.append((a, b, key))
+                continue
+        if label == "GAZ" and _small(cands) and (
+            _inside_org(a, b, orgs[org_of[a]]) if org_of[a] >= 0 else False
+            or b - a == 1 and span[0].lower_ in words  # "Grenade", "Mayo" as words
+        ):
+            declined.append((a, b, key))
+            continue
         # The curated sites file is the authority for the names it lists: "White House"
         # is the building, not the towns that have the name as an alternate.
         curated = [c for c in cands if c.feature_class == "S" and c.source.startswith("curated")]
@@ -207,6 +328,13 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
     for e in ents:
         if e.label_ in PLACE_LABELS and not any(taken[e.start : e.end]):
             take(e.start, e.end, e.label_, [])
+    # A name taken as a place once is the same place at its other mentions ("Menaka"
+    # tagged a place, later a person), unless there it is part of a longer name.
+    placed = {grams.get((a, b)) or fold(doc[a:b].text): cands for a, b, _l, cands in spans
+              if cands}
+    for a, b, key in declined:
+        if key in placed and not any(taken[a:b]) and lone_entity(a, b):
+            take(a, b, "GAZ", placed[key])
 
     spans.sort()
     mentions = [
@@ -218,6 +346,11 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
         for a, b, label, cands in spans
     ]
     _link_qualifiers(doc, spans, mentions, abbrev)
+    regions = _region_words()
+    qualifiers = {m.qualifier for m in mentions}  # Y of "X, Y" is X's region
+    for n, ((a, b, *_rest), m) in enumerate(zip(spans, mentions, strict=True)):
+        m.region_cue = n in qualifiers or (b < len(doc) and doc[b].lower_ in regions) or (
+            a >= 2 and doc[a - 1].lower_ == "of" and doc[a - 2].lower_ in regions)
     return mentions
 
 

@@ -6,7 +6,9 @@ the document's other places, whether an "X, Y" qualifier agrees, how near it lie
 the other places). The model in ``data/ranker.json`` scores them (gradient-boosted
 trees trained by ``scripts/train_geo_ranker.py``), else the hand-set linear weights
 below. Two passes: the second measures nearness to the first
-pass's picks.
+pass's picks. Last, a region that shares its name with its main town gives way to the
+town unless the text says it means the region ("Latakia" the city, "Latakia province"
+the governorate).
 """
 
 from __future__ import annotations
@@ -277,6 +279,40 @@ def candidate_features(mentions: list[Mention]) -> list[list[list[float]]]:
     return out
 
 
+# A same-named town inside a region stands for it when it holds at least this share of
+# the region's population (its main town, not a village that took the region's name).
+MAIN_TOWN_SHARE = 0.1
+# An ADM2 area has no code of its own here: its town must lie this close to its point.
+ADM2_TOWN_KM = 100.0
+
+
+def _namesake(pick: Place, cands: list[Place], region_cue: bool) -> Place:
+    """The town for a picked region named like its main town ("Geneva", "Moscow"), or
+    the region for a picked town when the text names the region ("Latakia province")."""
+    if region_cue:
+        if pick.feature_class != "P":
+            return pick
+        regions = [c for c in cands if _contains(c, pick) and c.population > 0
+                   and pick.population >= MAIN_TOWN_SHARE * c.population]
+        return max(regions, key=lambda c: c.population, default=pick)
+    if pick.feature_code not in {"ADM1", "ADM2"}:
+        return pick
+    towns = [c for c in cands if c.feature_class == "P" and _contains(pick, c)
+             and c.population >= MAIN_TOWN_SHARE * pick.population]
+    return max(towns, key=lambda c: c.population, default=pick)
+
+
+def _contains(region: Place, town: Place) -> bool:
+    # GeoNames keeps some regions twice (old and new codes): the region's name counts too.
+    if region.cc != town.cc or (region.admin1_code != town.admin1_code
+                                and (region.admin1 is None or region.admin1 != town.admin1)):
+        return False
+    if region.feature_code == "ADM1":
+        return True
+    return region.feature_code == "ADM2" and haversine_km(
+        region.lat, region.lon, town.lat, town.lon) <= ADM2_TOWN_KM
+
+
 def resolve(mentions: list[Mention]) -> list[tuple[Place | None, float]]:
     """The chosen place for each mention and its probability under the ranker."""
     feats = candidate_features(mentions)
@@ -291,5 +327,9 @@ def resolve(mentions: list[Mention]) -> list[tuple[Place | None, float]]:
         probs = _softmax(scores[at : at + len(rows)])
         at += len(rows)
         best = max(range(len(probs)), key=probs.__getitem__)
-        result.append((m.candidates[best], probs[best]))
+        place = _namesake(m.candidates[best], m.candidates, m.region_cue)
+        # The town and its region are one reading of the name: their odds add up.
+        prob = probs[best] if place is m.candidates[best] else min(
+            1.0, probs[best] + probs[m.candidates.index(place)])
+        result.append((place, prob))
     return result
