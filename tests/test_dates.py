@@ -64,9 +64,14 @@ def test_a_weekday_on_the_publication_day_is_that_day_for_every_weekday() -> Non
     "detained since 2019 without trial",
     "the 2020-2021 season",
     "no date at all",
+    "supporters of the Movement of June 5 marched",
 ])
 def test_things_that_are_not_event_dates(text: str) -> None:
     assert find_dates(text, MONDAY) == []
+
+
+def test_the_night_of_a_date_is_that_date() -> None:
+    assert resolve_date("on the night of 5 June", MONDAY) == ("2024-06-05", "day", "5 June")
 
 
 def test_relative_dates_need_a_publication_date() -> None:

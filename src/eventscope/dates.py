@@ -210,6 +210,8 @@ def find_dates(text: str, published: date | str | None, offset: int = 0) -> list
             continue  # "detained since 2019" dates a state, not the event
         if m.group("wdx") and m.group(0)[:1].isupper() and _named_before(text, m.start()):
             continue  # "the Red Wednesday movement" is a name
+        if (m.group("dmy") or m.group("mdy")) and _name_of(text, m.start()):
+            continue  # "the Movement of June 5" is a name
         resolved = _resolve(m, pub)
         if resolved is None:
             continue
@@ -239,6 +241,13 @@ def _named_before(text: str, start: int) -> bool:
         return False
     word = before.split()[-1]
     return word[:1].isupper() and len(before) > len(word)
+
+
+def _name_of(text: str, start: int) -> bool:
+    """A date that ends a name: "the Movement of June 5" (a capitalised word mid-sentence,
+    then "of"); "the night of 5 June" is a date."""
+    before = text[:start].rstrip()
+    return before.endswith(" of") and _named_before(text, len(before) - 2)
 
 
 def parse_iso_date(value: str) -> date | None:

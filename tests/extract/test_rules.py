@@ -379,3 +379,53 @@ def test_local_actors_take_the_country_most_places_are_in() -> None:
 def test_forms_of_street_protest(code: Code, sentence: str) -> None:
     e = one(code(sentence), "PROTEST")
     assert e.actor is not None and (e.actor.country, e.actor.sector) == ("AFG", "PPL")
+
+
+def test_a_compound_trigger_is_one_act_not_a_subordinate_one() -> None:
+    from eventscope.extract import code_events_with_features
+    from eventscope.nlp import load_nlp
+    from eventscope.record import Article
+
+    text = "About 700 villagers staged a protest demonstration in Kabul demanding aid."
+    pairs = code_events_with_features(load_nlp()(text), [],
+                                      Article(text=text, published="2024-12-16"))
+    features = {e.event_type: f for e, f in pairs}
+    assert features["PROTEST"].subordinate == 0.0 and features["REQUEST"].subordinate == 1.0
+
+
+def test_killed_following_an_attack_by_x_is_one_attack_by_x(code: Code) -> None:
+    events = code("Three policemen were killed following an attack by Taliban militants "
+                  "on a checkpoint in Herat.")
+    assert [e.event_type for e in events] == ["ASSAULT"]
+    e = events[0]
+    assert e.actor is not None and (e.actor.country, e.actor.sector) == ("AFG", "REB")
+    assert e.target is not None and e.target.sector == "POL"
+
+
+@pytest.mark.parametrize(("sentence", "coded"), [
+    ("Anti-Balaka militiamen attacked a village near Gao.", ("CAF", "REB")),
+    ("Zanu-PF supporters attacked a rally in Kabul.", ("ZWE", "PTY")),
+])
+def test_hyphenated_group_names_match_as_the_tokenizer_splits_them(
+        code: Code, sentence: str, coded: tuple[str, str]) -> None:
+    e = one(code(sentence), "ASSAULT")
+    assert e.actor is not None and (e.actor.country, e.actor.sector) == coded
+
+
+def test_soldiers_armed_with_rifles_is_a_description_not_aid(code: Code) -> None:
+    events = code("Ethiopian soldiers armed with AK-47 rifles crossed into Kenya and took over "
+                  "a police station near Gao.")
+    assert "AID" not in {e.event_type for e in events}
+    e = one(events, "ASSAULT")
+    assert e.actor is not None and e.actor.text == "Ethiopian soldiers"
+    assert (e.actor.country, e.actor.sector) == ("ETH", "MIL")
+
+
+@pytest.mark.parametrize(("sentence", "trigger"), [
+    # the small model lemmatises "raped" as "rap" and tags this "beat" as a noun
+    ("Paramilitary group raped four displaced girls near Gao.", "raped"),
+    ("Three members of the military beat to death an electrician worker.", "beat"),
+])
+def test_triggers_survive_the_model_s_lemma_and_tag_slips(
+        code: Code, sentence: str, trigger: str) -> None:
+    assert one(code(sentence), "ASSAULT").evidence.trigger == trigger

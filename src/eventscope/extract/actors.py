@@ -48,6 +48,8 @@ def phrase_tokens(head: Token, *, with_conj: bool = False) -> list[Token]:
                 continue
             if child.dep_ in ("conj", "cc") and not with_conj:
                 continue
+            if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
+                continue  # "soldiers ... crossed and took over": a clause, not a party
             if child.dep_ == "prep" and child.lower_ not in ("of", "from"):
                 continue  # "troops from Chad" is Chad's; "troops in Chad" may not be
             if child.dep_ == "punct" and child.i > head.i:
@@ -58,7 +60,7 @@ def phrase_tokens(head: Token, *, with_conj: bool = False) -> list[Token]:
     if colons:  # "Agreement: Rebel groups ...": a label, not part of the name
         keep = [t for t in keep if t.i > colons[-1]]
     # Trim punctuation at the edges ("Assad ,").
-    while keep and (keep[-1].is_punct or keep[-1].dep_ == "case"):
+    while keep and (keep[-1].is_punct or keep[-1].dep_ in ("case", "cc")):
         keep.pop()
     while keep and keep[0].is_punct:
         keep.pop(0)

@@ -219,6 +219,17 @@ def features(d: Draft) -> EventFeatures:
     )
 
 
+def _through_prep(a: Token, b: Token) -> bool:
+    """One names the other's circumstance: "killed following an attack", "died in clashes"."""
+    return ((a.dep_ == "pobj" and a.head.head.i == b.i)
+            or (b.dep_ == "pobj" and b.head.head.i == a.i))
+
+
+def _same_actor(a: Draft, b: Draft) -> bool:
+    return (a.actor is not None and b.actor is not None
+            and (a.actor.text, a.actor.country) == (b.actor.text, b.actor.country))
+
+
 def dedupe(drafts: list[Draft]) -> list[Draft]:
     """One event per act: "protest march", "struck a deal", "the attack killed" name one."""
     keep: list[Draft] = []
@@ -237,7 +248,8 @@ def dedupe(drafts: list[Draft]) -> list[Draft]:
                 break
             if (tok.head.i == other.i or other.head.i == tok.i
                     or (k.roles.actor is not None and k.roles.actor.i == tok.i)
-                    or (d.roles.actor is not None and d.roles.actor.i == other.i)):
+                    or (d.roles.actor is not None and d.roles.actor.i == other.i)
+                    or (_through_prep(tok, other) and _same_actor(k, d))):
                 same = True
                 break
         if not same:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -47,7 +48,8 @@ class TriggerEntry:
 
 @dataclass(frozen=True)
 class ActorEntry:
-    """One actor dictionary row; ``tokens`` is the lower-cased term split on spaces."""
+    """One actor dictionary row; ``tokens`` is the lower-cased term split into words
+    and hyphens; ``term`` gives it back as written."""
 
     tokens: tuple[str, ...]
     name: str
@@ -55,6 +57,10 @@ class ActorEntry:
     sector: str | None
     kind: str
     source: str
+
+    @property
+    def term(self) -> str:
+        return " ".join(self.tokens).replace(" - ", "-")
 
 
 @dataclass
@@ -75,13 +81,13 @@ class ActorDictionary:
     by_first: dict[str, list[ActorEntry]] = field(default_factory=dict)
 
     def demonyms(self) -> frozenset[str]:
-        return frozenset(" ".join(e.tokens) for entries in self.by_first.values()
+        return frozenset(e.term for entries in self.by_first.values()
                          for e in entries if e.kind == "demonym")
 
     def not_places(self) -> frozenset[str]:
         """Terms that name actors, never places: demonyms and named groups ("Taliban"
         is in gazetteers as a village, but in a report it is the movement)."""
-        return frozenset(" ".join(e.tokens) for entries in self.by_first.values()
+        return frozenset(e.term for entries in self.by_first.values()
                          for e in entries if e.kind in ("demonym", "group"))
 
     def add(self, entry: ActorEntry) -> None:
@@ -159,6 +165,12 @@ def load_triggers() -> TriggerLexicon:
     return lex
 
 
+def _term_tokens(term: str) -> tuple[str, ...]:
+    """A term as spaCy tokenises it: a hyphen between words is a token of its own
+    ("Anti-Balaka" is anti, -, balaka)."""
+    return tuple(re.findall(r"[^\s-]+|-", term))
+
+
 def _actor_entry(row: dict[str, Any], where: str) -> ActorEntry:
     term = str(row.get("term") or "").strip().lower()
     if not term:
@@ -168,7 +180,7 @@ def _actor_entry(row: dict[str, Any], where: str) -> ActorEntry:
         raise LexiconError(f"{where}: unknown sector {sector!r}")
     country = str(row.get("country") or "").strip().upper() or None
     return ActorEntry(
-        tokens=tuple(term.split()), name=str(row.get("name") or term),
+        tokens=_term_tokens(term), name=str(row.get("name") or term),
         country=country, sector=sector, kind=str(row.get("kind") or "group"),
         source=str(row.get("source") or "user"),
     )

@@ -82,7 +82,7 @@ def _passive_agent_elsewhere(verb: Token) -> Token | None:
         if agent is not None:
             return agent
     for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ in ("in", "during"):
+        if c.dep_ == "prep" and c.lower_ in ("in", "during", "following", "after", "amid"):
             pobj = _child(c, {"pobj"})
             if pobj is not None:
                 agent = agent_behind(pobj)
@@ -132,6 +132,9 @@ def verb_roles(verb: Token, depth: int = 0) -> tuple[Token | None, Token | None]
     if dep == "acomp":  # "is willing to withdraw"
         return verb_roles(head, depth + 1)[0], patient
     if dep == "conj":
+        if head.pos_ in ("NOUN", "PROPN") and head.dep_ == "ROOT":
+            # the small model's noun-rooted parse of "soldiers ... crossed and took over"
+            return head, patient
         return verb_roles(head, depth + 1)[0], patient
     if dep == "acl" and not passive:
         return head, patient

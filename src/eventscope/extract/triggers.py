@@ -39,8 +39,25 @@ def _pos(token: Token) -> str | None:
     if tag.startswith("VB"):
         return "V"
     if tag in ("NN", "NNS") and token.pos_ == "NOUN":
+        deps = {c.dep_ for c in token.children}
+        if "nsubj" in deps and "dobj" in deps:
+            return "V"  # the small model's "members ... beat[NN] to death a worker"
         return "N"
     return None
+
+
+def _stems(word: str) -> list[str]:
+    """Base forms to try when the model's lemma is not in the lexicon ("raped" is
+    lemmatised "rap"): the word less its inflection."""
+    out = []
+    for suffix, add in (("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", ""), ("es", ""),
+                        ("s", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)]
+            out.append(stem + add)
+            if add == "" and len(stem) > 2 and stem[-1] == stem[-2]:
+                out.append(stem[:-1])  # "stabbed" -> "stab"
+    return out
 
 
 def _child_lemmas(token: Token) -> set[str]:
@@ -64,6 +81,10 @@ def find_triggers(sent: Span, lexicon: TriggerLexicon) -> list[TriggerMatch]:
                 _modal_demand(token, lexicon, found)
             continue
         key = (token.lemma_.lower(), pos)
+        if key not in lexicon.plain and key not in lexicon.with_child:
+            key = next(((stem, pos) for stem in _stems(token.lower_)
+                        if (stem, pos) in lexicon.plain or (stem, pos) in lexicon.with_child),
+                       key)
         entries: list[TriggerEntry] | None = None
         by_child = lexicon.with_child.get(key)
         if by_child:

@@ -117,11 +117,13 @@ def _dictionary_words() -> frozenset[str]:
     return frozenset(w for pos in table for w in table[pos])
 
 
-def _small(cands: list[Place]) -> bool:
-    """No candidate is a sizeable town, an administrative area or a curated place."""
+def _small(cands: list[Place], counties: bool = True) -> bool:
+    """No candidate is a sizeable town, an administrative area (a second-level one only
+    when ``counties``) or a curated place."""
     return not any(
         c.population >= SMALL_POP or c.kind == KIND_DEMONYM
-        or c.feature_class in {"A", "L", "S", "H"}
+        or c.feature_class in {"L", "S", "H"}
+        or c.feature_class == "A" and (counties or c.feature_code != "ADM2")
         for c in cands
     )
 
@@ -210,13 +212,11 @@ def _looks_proper(
 
 
 def _inside_org(a: int, b: int, org: Span) -> bool:
-    """Whether tokens a..b read as part of the organisation's own name: anywhere but at
-    its head ("International Committee of the Red Cross"), or the whole of a name of
-    several words ("the Red Cross"). A place that leads a longer name is the place the
-    organisation is named after ("Grand Ledge Public Schools"); a lone word tagged ORG
-    is too often an unfamiliar town."""
-    if b > org.end:
-        return False
+    """Whether tokens a..b (within ``org``) read as part of the organisation's own name:
+    anywhere but at its start ("International Committee of the Red Cross"), or the whole
+    of a name of several words ("the Red Cross"). A place that leads a longer name is
+    the place the organisation is named after ("Grand Ledge Public Schools"); a lone
+    word tagged ORG is too often an unfamiliar town."""
     return a > org.start or (b == org.end and b - a >= 2)
 
 
@@ -242,7 +242,11 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
             if (span := _trim(e)) is not None]
     ent_keys = {(e.start, e.end): fold(e.text) for e in ents}
     found = gaz.lookup_many([*grams.values(), *ent_keys.values()])
-    found |= _variant_candidates({k for k in ent_keys.values() if k and not found.get(k)}, gaz)
+    # Spelling variants only for unknown names that spaCy calls places and that are long
+    # enough to say more than their vowels (not acronyms, not "Ave").
+    unknown = {key for e in ents if e.label_ in PLACE_LABELS and not e.text.isupper()
+               if len(key := ent_keys[(e.start, e.end)]) >= 5 and not found.get(key)}
+    found |= _variant_candidates(unknown, gaz)
 
     blocked = [False] * len(doc)
     ent_label = [""] * len(doc)
@@ -260,6 +264,7 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
     words = _dictionary_words()
 
     taken = [False] * len(doc)
+    spent = [False] * len(doc)  # inside a longer name turned down as an organisation's
     spans: list[tuple[int, int, str, list[Place]]] = []
     # Matches turned down for how they read (a person's name, a common word): taken
     # after all if the same name is a place elsewhere in the document.
@@ -279,7 +284,7 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
     ent_at = {(e.start, e.end): e for e in ents}
     for (a, b), key in by_length:
         cands = found.get(key) or []
-        if not cands or any(taken[a:b]):
+        if not cands or any(taken[a:b]) or any(spent[a:b]):
             continue
         span = doc[a:b]
         if any(blocked[a:b]):
@@ -314,11 +319,16 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
             if not cands:
                 declined.append((a, b, key))
                 continue
-        if label == "GAZ" and _small(cands) and (
-            _inside_org(a, b, orgs[org_of[a]]) if org_of[a] >= 0 else False
-            or b - a == 1 and span[0].lower_ in words  # "Grenade", "Mayo" as words
+        in_org = org_of[a] >= 0 and org_of[b - 1] == org_of[a]
+        # A dictionary word leading an organisation's name is the word, even when a
+        # county has it as its name ("Mayo" of "Mayo Clinic").
+        if label == "GAZ" and (
+            _small(cands) and in_org and _inside_org(a, b, orgs[org_of[a]])
+            or b - a == 1 and span[0].lower_ in words and _small(cands, counties=not in_org)
         ):
             declined.append((a, b, key))
+            for t in range(a, b):
+                spent[t] = True  # nor is a part of it a place ("Red" of "Red Cross")
             continue
         # The curated sites file is the authority for the names it lists: "White House"
         # is the building, not the towns that have the name as an alternate.

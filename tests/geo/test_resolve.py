@@ -1,0 +1,66 @@
+"""Resolution: a region named like its main town stands for the town, unless the text
+says it means the region."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventscope.geo import geoparse, precision_of
+from eventscope.geo.gazetteer import KIND_NAME, Place
+from eventscope.geo.resolve import _namesake
+from eventscope.record import Toponym
+
+pytestmark = pytest.mark.usefixtures("use_default_index")
+
+
+def by_name(toponyms: list[Toponym]) -> dict[str, Toponym]:
+    return {t.name: t for t in toponyms}
+
+
+def place(name: str, code: str, population: int, admin1: str = "01", lat: float = 10.0,
+          lon: float = 20.0) -> Place:
+    return Place(
+        id=hash((name, code, admin1)), geonameid=None, name=name, lat=lat, lon=lon, cc="XX",
+        country="XXX", admin1={"01": "Northshire"}.get(admin1, "Southmoor"), admin1_code=admin1,
+        feature_class="P" if code.startswith("PPL") else "A", feature_code=code,
+        population=population, kind=KIND_NAME, source="test",
+    )
+
+
+@pytest.mark.parametrize("text, name, country", [
+    ("Diplomats met in Geneva on Tuesday to discuss the ceasefire.", "Geneva", "CHE"),
+    ("Thousands rallied in Moscow against the new law.", "Moscow", "RUS"),
+    ("Jets struck targets near Latakia and Tartus overnight.", "Latakia", "SYR"),
+    ("Jets struck targets near Latakia and Tartus overnight.", "Tartus", "SYR"),
+    ("The storm reached New York on Monday.", "New York", "USA"),
+])
+def test_a_bare_name_of_a_town_and_its_region_is_the_town(
+    text: str, name: str, country: str
+) -> None:
+    found = by_name(geoparse(text))[name]
+    assert found.country == country
+    assert found.feature_code is not None and found.feature_code.startswith("PPL")
+    assert precision_of(found) == 1
+
+
+def test_province_of_x_and_x_province_mean_the_region() -> None:
+    found = by_name(geoparse(
+        "Shelling was reported across Latakia province and in the governorate of Tartus."))
+    for name in ("Latakia", "Tartus"):
+        assert (found[name].country, found[name].feature_code) == ("SYR", "ADM1")
+        assert precision_of(found[name]) == 3
+
+
+def test_a_village_that_took_its_regions_name_does_not_replace_the_region() -> None:
+    region = place("Northshire", "ADM1", 2_000_000)
+    village = place("Northshire", "PPL", 900)
+    assert _namesake(region, [region, village], region_cue=False) is region
+
+
+def test_the_main_town_replaces_its_region_only_inside_it() -> None:
+    region = place("Northshire", "ADM1", 2_000_000)
+    town = place("Northshire", "PPL", 600_000)
+    elsewhere = place("Northshire", "PPL", 600_000, admin1="02")
+    assert _namesake(region, [region, town], region_cue=False) is town
+    assert _namesake(region, [region, elsewhere], region_cue=False) is region
+    assert _namesake(town, [region, town], region_cue=True) is region
