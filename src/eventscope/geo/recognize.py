@@ -242,10 +242,12 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
             if (span := _trim(e)) is not None]
     ent_keys = {(e.start, e.end): fold(e.text) for e in ents}
     found = gaz.lookup_many([*grams.values(), *ent_keys.values()])
-    # Spelling variants only for unknown names that spaCy calls places and that are long
-    # enough to say more than their vowels (not acronyms, not "Ave").
+    # Spelling variants only for unknown names that spaCy calls places, long enough to
+    # say more than their vowels, and not words ("Ave", acronyms, "Ebola").
+    words = _dictionary_words()
     unknown = {key for e in ents if e.label_ in PLACE_LABELS and not e.text.isupper()
-               if len(key := ent_keys[(e.start, e.end)]) >= 5 and not found.get(key)}
+               if len(key := ent_keys[(e.start, e.end)]) >= 5 and not found.get(key)
+               and key not in words}
     found |= _variant_candidates(unknown, gaz)
 
     blocked = [False] * len(doc)
@@ -261,7 +263,6 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
         for t in range(e.start, e.end):
             org_of[t] = n
     locative = _word_list("locative_prepositions.txt")
-    words = _dictionary_words()
 
     taken = [False] * len(doc)
     spent = [False] * len(doc)  # inside a longer name turned down as an organisation's
