@@ -561,7 +561,8 @@ def eval_command(
     items = loaded.items[:limit] if limit else loaded.items
     if not items:
         fail(f"{gold}: no usable {kind} gold records")
-    console = Console()
+    # Piped to a file, the confusion matrix still needs room for its 17 columns.
+    console = Console(width=None if sys.stdout.isatty() else 160)
     try:
         if kind == "plover":
             sentences = [s for s in items if isinstance(s, evaluate.PloverSentence)]
