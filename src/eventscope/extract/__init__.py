@@ -123,9 +123,52 @@ def _requirement_met(entry: TriggerEntry, coding: Coding | None,
     return True
 
 
-def _no_agent(match: TriggerMatch, roles: Roles, cues: Cues) -> bool:
-    """A killing or blast caused by nature or accident ("floods killed", "in a crash"),
-    done to animals ("slaughtered chickens"), or an inquiry into an outbreak."""
+_CAUSE_PREPS = frozenset({"in", "after", "from", "by", "during"})
+# links by which a participle or clause hangs from the clause that says what happened:
+# "a bus plunged into a ravine, killing 12" (advcl), "a landslide that buried" (relcl)
+_CLAUSE_LINKS = frozenset({"advcl", "xcomp", "conj", "acl", "amod", "appos", "relcl"})
+
+
+def _is_cause_word(word: Token, cues: Cues) -> bool:
+    lemma = word.lemma_.lower()
+    return (lemma in cues.non_agents or word.lower_ in cues.non_agents
+            or (word.pos_ == "NOUN" and lemma.endswith(cues.non_agent_endings)))
+
+
+def _is_cause(word: Token, cues: Cues) -> bool:
+    """``word`` names a natural or accidental cause, itself or by a modifier ("gas leak")."""
+    return _is_cause_word(word, cues) or any(
+        g.dep_ in ("compound", "amod") and _is_cause_word(g, cues) for g in word.children)
+
+
+def _cause_slots(tok: Token, objects: bool = False) -> list[Token]:
+    """The words that can say what brought ``tok`` about: its subject and modifiers, and
+    the object of "in"/"after"/"from"/"by"/"during" ("killed in a flood"); with
+    ``objects``, its direct object too ("killed battling a blaze")."""
+    deps = ("compound", "amod", "nsubj", "dobj") if objects else ("compound", "amod", "nsubj")
+    words = []
+    for c in tok.children:
+        if c.dep_ in deps:
+            words.append(c)
+        elif c.dep_ == "prep" and c.lower_ in _CAUSE_PREPS:
+            words.extend(g for g in c.children if g.dep_ == "pobj")
+    return words
+
+
+def _accident_clause(verb: Token, cues: Cues) -> bool:
+    """``verb``'s clause tells an accident: a verb of accident, a cause word, or a vehicle
+    as its subject ("a minibus hit a tree")."""
+    return (verb.lemma_.lower() in cues.accident_verbs or _is_cause(verb, cues)
+            or any(_is_cause(w, cues) for w in _cause_slots(verb, objects=verb.pos_ == "VERB"))
+            or any(c.dep_ == "nsubj" and c.lemma_.lower() in cues.vehicles
+                   for c in verb.children))
+
+
+def _no_agent(match: TriggerMatch, roles: Roles, coding: Coding | None, cues: Cues) -> bool:
+    """A killing or blast caused by nature or accident ("floods killed", "in a crash",
+    "a bus plunged into a ravine, killing 12"), done to animals ("slaughtered chickens"),
+    or an inquiry into an outbreak. Force needs a human agent: a word of attack in the
+    sentence ("bomb", "gunmen") or, for the clause-level checks, a coded actor keeps it."""
     if match.entry.event_type not in ("ASSAULT", "COERCE", "ACCUSE"):
         return False
     target = roles.target
@@ -134,16 +177,27 @@ def _no_agent(match: TriggerMatch, roles: Roles, cues: Cues) -> bool:
         return True
     if match.entry.event_type == "ACCUSE":
         return False
-    words = [roles.actor] if roles.actor is not None else []
-    for c in match.token.children:
-        if c.dep_ in ("compound", "amod", "nsubj"):
-            words.append(c)
-        elif c.dep_ == "prep" and c.lower_ in ("in", "after", "from", "by", "during"):
-            words.extend(g for g in c.children if g.dep_ == "pobj")
-    return any(w.lemma_.lower() in cues.non_agents or w.lower_ in cues.non_agents
-               or any(g.dep_ in ("compound", "amod") and g.lemma_.lower() in cues.non_agents
-                      for g in w.children)
-               for w in words)
+    tok = match.token
+    if any(t.lemma_.lower() in cues.attack_cues for t in tok.sent):
+        return False
+    if tok.lemma_.lower() in cues.non_agents and tok.dep_ == "pobj" \
+            and tok.head.lower_ in _CAUSE_PREPS:
+        return True  # the trigger noun is itself the cause: "died in a fire"
+    words = ([roles.actor] if roles.actor is not None else []) + _cause_slots(tok)
+    if any(_is_cause(w, cues) for w in words):
+        return True
+    if coding is not None and (coding.sector or coding.country):
+        return False
+    head = tok
+    for _ in range(3):  # up the clauses the trigger depends on
+        if head.dep_ not in _CLAUSE_LINKS or head.head is head:
+            break
+        head = head.head
+        if _accident_clause(head, cues):
+            return True
+    # "killed when their minibus overturned", "killed battling a blaze"
+    return any(c.dep_ in ("advcl", "xcomp") and _accident_clause(c, cues)
+               for c in tok.children)
 
 
 def _heading(sent: Span) -> set[int]:
@@ -164,8 +218,6 @@ def _code_one(doc: Doc, sent: Span, match: TriggerMatch, coder: ActorCoder,
     roles = trigger_roles(match, sent, _attitude_verbs())
     if roles.actor is not None and roles.actor.i in heading:
         roles = replace(roles, actor=None)
-    if _no_agent(match, roles, cues):
-        return None
     actor = target = None
     actor_coding: Coding | None = None
     exclude: set[int] = set()
@@ -194,6 +246,8 @@ def _code_one(doc: Doc, sent: Span, match: TriggerMatch, coder: ActorCoder,
     if entry is None:
         return None
     match = TriggerMatch(match.token, entry)
+    if _no_agent(match, roles, actor_coding, cues):
+        return None
     if match.entry.strength < 0.5 and not (
         actor_coding and (actor_coding.country or actor_coding.sector)
     ):

@@ -122,6 +122,10 @@ class Cues:
     intransitive_participles: frozenset[str]
     non_agents: frozenset[str]
     non_human: frozenset[str]
+    accident_verbs: frozenset[str]
+    non_agent_endings: tuple[str, ...]
+    vehicles: frozenset[str]
+    attack_cues: frozenset[str]
 
 
 def _data_path(name: str) -> Path:
@@ -265,4 +269,8 @@ def load_cues() -> Cues:
         intransitive_participles=frozenset(raw["intransitive_participles"]),
         non_agents=frozenset(raw["non_agents"]),
         non_human=frozenset(raw["non_human"]),
+        accident_verbs=frozenset(raw["accident_verbs"]),
+        non_agent_endings=tuple(raw["non_agent_endings"]),
+        vehicles=frozenset(raw["vehicles"]),
+        attack_cues=frozenset(raw["attack_cues"]),
     )
