@@ -6,7 +6,10 @@ the verb a nominal trigger is the object of): "heading towards the Syrian city o
 Tartous", "clashes in Herat". A definite noun with no name ("an attack on the base")
 refers back to the last place named with that noun ("Hmeimim air base"). Demonyms
 ("Syrian") and the names of armed groups and organisations ("Taliban") are never
-locations.
+locations. In a chain of names ("in Town (District, Province)", "in X area of Y
+district, Z") the most specific place whose qualifiers put it in the same country is
+taken; a town's name standing for its district or qualifying another name gives
+precision 2 (3 for a province), as does "near X".
 """
 
 from __future__ import annotations
@@ -173,8 +176,45 @@ class PlaceIndex:
         return same_noun or same_kind
 
 
-def _best(places: list[Place]) -> Place | None:
-    return min(places, key=lambda p: (p.precision, p.head.i)) if places else None
+def _qualifiers(place: Place, places: list[Place]) -> list[Place]:
+    """The places named after ``place`` within its own phrase, which say where it is:
+    "Tamarou (N'dali, Borgou)", "the X area of Y district, Z"."""
+    anchor = place.head
+    while anchor.dep_ == "compound" and anchor.head.i != anchor.i:
+        anchor = anchor.head  # "X area", "X district": the phrase is the noun's
+    inside = {t.i for t in anchor.subtree}
+    # Names inside the same name ("Nyaung Pin Zay ward", "Manda Island") are no qualifiers.
+    return [q for q in places if q.head.i > anchor.i and q.head.i in inside]
+
+
+def _consistent(place: Place, qualifiers: list[Place]) -> bool:
+    """False when the qualifiers put the place in another country: a same-named town
+    elsewhere. A place named again among its qualifiers ("Karimama (Karimama, Alibori)",
+    "Sousse (Sousse Medina)") is the town and its district sharing a name."""
+    top = place.toponym
+    if top.geonameid is not None and any(q.toponym.geonameid == top.geonameid
+                                         for q in qualifiers):
+        return True
+    countries = {q.toponym.country for q in qualifiers if q.toponym.country}
+    return not (top.country and countries and top.country not in countries)
+
+
+def _best(places: list[Place], index: PlaceIndex) -> Place | None:
+    """The most specific place of a locative phrase whose qualifiers agree with it (the
+    qualifiers are written to disambiguate the name, so they outrank its resolution)."""
+    pool = list(places)
+    for place in places:  # "in X area" may leave the qualifiers out of the phrase's subtree
+        pool += [q for q in _qualifiers(place, index.places) if q not in pool]
+    if not pool:
+        return None
+    fitting = [p for p in pool if _consistent(p, _qualifiers(p, index.places))]
+    return min(fitting or pool, key=lambda p: (p.precision, p.head.i))
+
+
+def _named(tok: Token) -> bool:
+    """A proper name, or a noun with one ("Tarinkot city"); not "the port city"."""
+    return tok.pos_ == "PROPN" or any(
+        c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children)
 
 
 def _precision(place: Place, prep: Token | None, cues: Cues) -> int:
@@ -183,6 +223,16 @@ def _precision(place: Place, prep: Token | None, cues: Cues) -> int:
         precision = max(precision, 2)
     if any(c.lower_ in _DIRECTIONS for c in place.head.children):
         precision = max(precision, 2)
+    if precision == 1:
+        # A town's name used for its district or province ("Kandahar province") or as
+        # the qualifier of another name ("Tarinkot city, Urozgan"): the area, not the town.
+        codes = cues.anaphoric_place_nouns.get(place.noun) or ("",)
+        if codes[0] == "ADM1":
+            precision = 3
+        elif codes[0].startswith("ADM"):
+            precision = 2
+        elif place.head.dep_ in ("appos", "npadvmod") and _named(place.head.head):
+            precision = 2
     return precision
 
 
@@ -222,7 +272,7 @@ def locate(
                 if pobj.dep_ != "pobj":
                     continue
                 place = _best([p for p in index.in_tokens(pobj.subtree)
-                               if p.head.i not in exclude])
+                               if p.head.i not in exclude], index)
                 if place is None:
                     place = index.antecedent(pobj)
                 if place is not None:
@@ -237,12 +287,12 @@ def locate(
     candidates = [p for p in index.in_tokens(sent) if p.head.i not in exclude]
     # A name that is not under a place preposition ("a lease of the base") is where
     # something else is, so only the ones that are count.
-    place = _best([p for p in candidates if index.under_place_prep(p.head) is not None])
+    place = _best([p for p in candidates if index.under_place_prep(p.head) is not None], index)
     if place is not None:
         return location(place.toponym, _doc_text(doc, place.toponym),
                         _precision(place, index.under_place_prep(place.head), cues)), "sentence"
-    if index.focus is not None:
-        focus = index.focus
+    focus = _best([index.focus], index) if index.focus is not None else None
+    if focus is not None:
         return location(focus.toponym, _doc_text(doc, focus.toponym),
                         max(focus.precision, 2)), "article"
     return None, "none"
