@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from typer.testing import CliRunner
 from eventscope import cli
 from eventscope.record import Actor, Article, Event, Location
 from eventscope.store import Store
+from standins import one_protest_each
 
 runner = CliRunner()
 
@@ -155,19 +155,6 @@ def test_export_needs_a_known_format(db: Path, tmp_path: Path) -> None:
 
 
 # --- ingest, with a stand-in coder (one PROTEST per article) -----------------------------
-
-
-def one_protest_each(articles: Iterable[Article]) -> Iterator[tuple[Article, list[Event]]]:
-    from eventscope.record import Evidence, make_event_id
-
-    for article in articles:
-        end = len(article.text)
-        yield article, [Event(
-            event_id=make_event_id(article.article_id, 0, end, "PROTEST"),
-            event_type="PROTEST", confidence=0.5, date=article.published,
-            evidence=Evidence(sentence=article.text, start=0, end=end, trigger="marched"),
-            article=article.ref(),
-        )]
 
 
 @pytest.fixture
