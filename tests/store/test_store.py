@@ -57,6 +57,36 @@ def test_a_failure_mid_article_leaves_nothing_half_written(
     assert db.count() == 2
 
 
+def test_a_batch_is_stored_whole_and_skips_texts_already_there(
+    tmp_path: Path, coded, articles, make_event
+) -> None:
+    db = Store(tmp_path / "batch.db")
+    first, second = coded[0], coded[1]
+    assert db.add(*first)
+    repeat = Article(text=first[0].text + "\n", published="2024-06-26")
+    assert db.add_many([second, (repeat, [make_event(repeat, "PROTEST")]), second]) == [
+        True, False, False]
+    assert db.article_count() == 2
+    assert db.count() == len(first[1]) + len(second[1])
+
+
+def test_a_batch_with_a_conflicting_article_stores_none_of_it(
+    tmp_path: Path, coded, articles
+) -> None:
+    db = Store(tmp_path / "batch.db")
+    assert db.add(*coded[0])
+    taken = Article(text="A different report entirely.",
+                    article_id=articles["kharkiv"].article_id)
+    with pytest.raises(StoreError, match="already stored with a different text"):
+        db.add_many([coded[1], (taken, [])])
+    assert db.article_count() == 1  # the batch's first article went back out with it
+    assert db.get_article(coded[1][0].article_id) is None
+    twin = Article(text="Another text again.", article_id=coded[1][0].article_id)
+    with pytest.raises(StoreError, match="repeated in the batch"):
+        db.add_many([coded[1], (twin, [])])
+    assert db.article_count() == 1
+
+
 def test_article_and_its_events_for_highlighting(store: Store, articles) -> None:
     kharkiv = articles["kharkiv"]
     assert store.get_article(kharkiv.article_id) == kharkiv

@@ -171,13 +171,14 @@ def create_app(
                                "with a different text; nothing was stored")
         from ..pipeline import process_many  # loads spaCy: only when someone writes
 
-        done: list[IngestedArticle] = []
         with extracting:
-            for article, events in process_many(articles):
-                added = store.add(article, events)
-                done.append(IngestedArticle(article_id=article.article_id, title=article.title,
-                                            added=added, events=events if added else []))
-        return IngestResult(articles=done)
+            coded = list(process_many(articles))
+            # one transaction: a failure partway stores none of the batch
+            added = store.add_many(coded)
+        return IngestResult(articles=[
+            IngestedArticle(article_id=article.article_id, title=article.title,
+                            added=new, events=events if new else [])
+            for (article, events), new in zip(coded, added, strict=True)])
 
     @app.get("/api/config", tags=["page"], response_model=PageConfig)
     def config() -> PageConfig:

@@ -109,34 +109,68 @@ class Store:
         near-duplicate of a stored article; ``signature`` and ``bands`` (its MinHash and
         LSH bands) let later articles be matched against this one.
         """
+        try:
+            with self.engine.begin() as conn:
+                self._write(conn, article, article_events, duplicate_of, signature, bands)
+        except IntegrityError as exc:
+            if self.has_article(article.content_hash):
+                return False
+            raise self._conflict(article, exc) from None
+        except SQLAlchemyError as exc:
+            raise self.backend.error(exc) from None
+        return True
+
+    def add_many(self, batch: Sequence[tuple[Article, Sequence[Event]]]) -> list[bool]:
+        """Store a batch of articles with their events in ONE transaction: all of it or
+        nothing. Articles whose content is already stored (or repeated within the batch)
+        are skipped and reported False; an article id taken by a different text raises
+        StoreError and leaves the database as it was."""
+        added: list[bool] = []
+        try:
+            with self.engine.begin() as conn:
+                seen: dict[str, str] = {}  # article id -> content hash, within the batch
+                for article, article_events in batch:
+                    known = conn.execute(select(articles.c.id).where(
+                        articles.c.content_hash == article.content_hash)).first()
+                    if known is not None or article.content_hash in seen.values():
+                        added.append(False)
+                        continue
+                    if article.article_id in seen:
+                        raise StoreError(f"{self.backend.label}: article id "
+                                         f"{article.article_id!r} is repeated in the batch "
+                                         "with a different text; nothing was stored")
+                    seen[article.article_id] = article.content_hash
+                    try:
+                        self._write(conn, article, article_events, None, None, ())
+                    except IntegrityError as exc:
+                        raise self._conflict(article, exc) from None
+                    added.append(True)
+        except SQLAlchemyError as exc:
+            raise self.backend.error(exc) from None
+        return added
+
+    def _write(self, conn: Connection, article: Article, article_events: Sequence[Event],
+               duplicate_of: str | None, signature: bytes | None, bands: Sequence[str]) -> None:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         unique: dict[str, Event] = {}
         for ev in article_events:
             unique.setdefault(ev.event_id, ev)
         row = article_row(article, now) | {"duplicate_of": duplicate_of, "minhash": signature}
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(insert(articles), row)
-                if unique:
-                    conn.execute(
-                        insert(events),
-                        [event_row(ev, article.article_id) for ev in unique.values()],
-                    )
-                if bands:
-                    conn.execute(insert(article_bands),
-                                 [{"band": b, "article_id": article.article_id} for b in bands])
-        except IntegrityError as exc:
-            if self.has_article(article.content_hash):
-                return False
-            if self.get_article(article.article_id) is not None:
-                raise StoreError(
-                    f"{self.backend.label}: article id {article.article_id!r} is already "
-                    "stored with a different text"
-                ) from None
-            raise self.backend.error(exc) from None
-        except SQLAlchemyError as exc:
-            raise self.backend.error(exc) from None
-        return True
+        conn.execute(insert(articles), row)
+        if unique:
+            conn.execute(insert(events),
+                         [event_row(ev, article.article_id) for ev in unique.values()])
+        if bands:
+            conn.execute(insert(article_bands),
+                         [{"band": b, "article_id": article.article_id} for b in bands])
+
+    def _conflict(self, article: Article, exc: IntegrityError) -> StoreError:
+        if self.get_article(article.article_id) is not None:
+            return StoreError(
+                f"{self.backend.label}: article id {article.article_id!r} is already "
+                "stored with a different text"
+            )
+        return self.backend.error(exc)
 
     # -- reading --------------------------------------------------------------------
 
