@@ -4,14 +4,19 @@ News text dates events relative to the day it was written: "on Monday", "last we
 "yesterday", "in 2017", "on 8 December". This module finds such expressions in a
 piece of text and turns each into an ISO date with a precision (day, week, month,
 year). Periods resolve to their first day, so a week is its Monday, a month its 1st,
-a year its 1 January; the precision says how much of the date to believe.
+a year its 1 January; the precision says how much of the date to believe. A span of
+days ("June.27-28", "between Mar.28 and Apr.7") is its first day, at week precision if
+it fits in a week and month precision if longer; a report's date ("As reported on 1
+March 2020") or an approximate one ("Around 5 May") is held to the week.
 
 Weekdays name the most recent such day on or before publication: an article
 published on Monday 2024-12-16 that says "on Monday" means 2024-12-16, and "on
 Thursday" means 2024-12-12. A day and month without a year ("on 8 December") is the
 most recent such date on or before publication. (``dateparser`` resolves weekdays
 forwards or backwards depending on settings and the base date, so the relative forms
-are handled here, by rule.)
+are handled here, by rule.) Numeric dates ("12/02", "on 5/12/00") are read by the rule
+in :func:`numeric_date`. Days counted from a date the narrative named ("the next day")
+are resolved by :func:`anchored`.
 """
 
 from __future__ import annotations
@@ -37,23 +42,34 @@ _NUMBER_WORDS = {
     "nine": 9, "ten": 10, "a": 1, "an": 1,
 }
 
-_MONTH = r"(?P<{name}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH_WORD = r"(?P<{name}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
+_MONTH = _MONTH_WORD + r"\.?"
 _WEEKDAY = r"(?P<wd>" + "|".join(_WEEKDAYS) + r")"
 _ORD = r"(?:st|nd|rd|th)?"
-_PREP = r"(?:(?:on|in|since|during|by|from|around|about)\s+(?:the\s+)?)?"
+_PREP = r"(?:(?:on|in|since|during|by|from|around|about|between)\s+(?:the\s+)?)?"
+_DASH = r"\s*[-\u2013]\s*"
 
 # One alternation, tried in order; longer, more specific forms first.
 _PATTERN = re.compile(
     r"\b" + _PREP + r"(?:"
     r"(?P<iso>(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))"
-    r"|(?P<dmy>(?P<d1>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _MONTH.format(name="m1")
-    + r"(?:,?\s+(?P<y1>\d{4}))?)"
-    r"|(?P<num>(?P<nd>\d{1,2})/(?P<nm>\d{1,2})(?:/(?P<ny>\d{4}))?(?![/\d]))"
-    r"|(?P<mdy>" + _MONTH.format(name="m2") + r",?\s+(?P<d2>\d{1,2})" + _ORD
-    + r"(?!\d)(?:,?\s+(?P<y2>\d{4}))?)"
+    # "13-December-1998", "13-Dec-98"
+    r"|(?P<dmyh>(?P<d4>\d{1,2})-" + _MONTH_WORD.format(name="m4") + r"-(?P<y4>\d{4}|\d{2}))(?!\d)"
+    # "5 June", "5-10 July 2016", "the 11 of January"
+    r"|(?P<dmy>(?P<d1>\d{1,2})" + _ORD + r"(?:" + _DASH + r"(?P<d1b>\d{1,2})" + _ORD + r")?"
+    r"\s+(?:of\s+)?" + _MONTH.format(name="m1") + r"(?:,?\s+(?P<y1>\d{4}))?)"
+    # "12/02", "5/12/00", "20/6/97", "06/05/2017"
+    r"|(?P<num>(?<![\d/])(?P<nd>\d{1,2})/(?P<nm>\d{1,2})(?:/(?P<ny>\d{4}|\d{2}))?(?![/\d]))"
+    # "August 4, 2019", "Mar.28", "June.27-28", "October, 17th"
+    r"|(?P<mdy>" + _MONTH_WORD.format(name="m2") + r"(?:\.\s*|\.?,?\s+)(?P<d2>\d{1,2})" + _ORD
+    + r"(?:" + _DASH + r"(?P<d2b>\d{1,2})" + _ORD + r")?"
+    r"(?!\d)(?:,?\s+(?P<y2>\d{4}))?)"
     r"|(?P<my>(?:(?:early|mid|late)[-\s])?" + _MONTH.format(name="m3")
     + r"(?:,?\s+(?P<y3>\d{4}))?)"
-    r"|(?P<rel>yesterday|today|tonight|last\s+night|this\s+(?:morning|afternoon|evening))"
+    r"|(?P<rel>yesterday|today|tonight|overnight|last\s+(?:night|morning|evening)"
+    r"|this\s+(?:morning|afternoon|evening))"
+    r"|(?P<wkd>(?:in|at|during|over|on|throughout)\s+the\s+weekend)"
+    r"|(?P<ear>earlier\s+(?:in\s+the|this)\s+(?P<eunit>week|month|year))"
     r"|(?P<wdx>(?:(?P<wmod>last|this|past|previous)\s+)?" + _WEEKDAY
     + r"(?:\s+(?:morning|afternoon|evening|night))?)"
     r"|(?P<per>(?P<pmod>last|this|past|previous)\s+(?P<unit>week|month|year|weekend))"
@@ -67,6 +83,19 @@ _PATTERN = re.compile(
 # "May" alone is mostly the modal verb; only trust it with a day or a year.
 _AMBIGUOUS_MONTHS = {"may", "mar", "jan", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
                      "feb", "apr", "sept"}
+# Month names that are also common lower-case words ("3 may attack", "2 march"): a
+# lower-case month counts only when it is none of these ("(15 january)").
+_WORD_MONTHS = {"may", "march", "mar"}
+# A yearless "12/02" is a date only where dates stand: "on 12/02", "the morning of
+# 01/04", "(12/02)"; elsewhere it may be a score, a ratio or a fraction.
+_NUMERIC_BEFORE = re.compile(r"(?:\b(?:on|of)\s+|\()$", re.IGNORECASE)
+# "As reported on 1 March 2020", "Around 5 May 2020": the day the report came out, or
+# a day given as approximate; the event falls within some days of it (ACLED's time
+# precision 2), so the precision is a week.
+_REPORTED_BEFORE = re.compile(r"\bas\s+reported\s*$", re.IGNORECASE)
+_REPORTED_AFTER = re.compile(r"^\s*\(?as\s+reported\b", re.IGNORECASE)
+# Two dates joined as a span: "between Mar.28 and Apr.7", "from 3 May to 5 May".
+_SPAN_JOIN = re.compile(r"^\s*(?:and|to|until|till|-|\u2013)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -78,6 +107,7 @@ class ResolvedDate:
     text: str
     start: int
     end: int
+    relative: bool = False  # reckoned from the publication date ("on Monday", "last week")
 
 
 def _latest_on_or_before(month: int, day: int, published: date) -> date | None:
@@ -100,73 +130,165 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _numeric(m: re.Match[str], published: date | None) -> tuple[date, str] | None:
-    """"06/05/2017", "on 29/06": day first, as in most of the world's press, unless the
-    second number cannot be a month. Without a year only after "on", so that "1/2"
-    stays a fraction."""
-    first, second = int(m.group("nd")), int(m.group("nm"))
-    day, month = (second, first) if second > 12 >= first else (first, second)
-    if m.group("ny"):
+def _full_year(text: str, published: date | None) -> int:
+    """A two-digit year in the century that puts it on or before publication ("00" in
+    2000 is 2000, "97" is 1997); without a publication date, 00-49 are 20xx."""
+    short = int(text)
+    if len(text) == 4:
+        return short
+    if published is None:
+        return 2000 + short if short < 50 else 1900 + short
+    century = published.year - published.year % 100
+    return century + short if century + short <= published.year else century - 100 + short
+
+
+def numeric_date(first: int, second: int, year: int | None, published: date | None,
+                 day_first: bool | None = None) -> date | None:
+    """The day "first/second[/year]" names.
+
+    Day/month or month/day: a reading that is not a calendar date loses ("13/02" can
+    only be 13 February). When both are dates, ``day_first`` decides if the writer's
+    convention is known (the outlet's locale); else the reading nearest on or before
+    publication wins, since news reports what has happened ("12/02" published on
+    15 February is 12 February, not 2 December); with neither, day first, as most of
+    the world's press writes. Without a year the date is the latest such day on or
+    before publication, so it needs a publication date.
+    """
+    readings: list[date] = []
+    for day, month in ((first, second), (second, first)):
+        if not 1 <= month <= 12:
+            continue
+        if year is not None:
+            try:
+                readings.append(date(year, month, day))
+            except ValueError:
+                continue
+        elif published is not None:
+            found = _latest_on_or_before(month, day, published)
+            if found is not None:
+                readings.append(found)
+    if not readings:
+        return None
+    if len(readings) == 1 or readings[0] == readings[1]:
+        return readings[0]
+    if day_first is not None:
+        return readings[0] if day_first else readings[1]
+    if published is not None:
+        past = [r for r in readings if r <= published]
+        if past:
+            return max(past)
+    return readings[0]
+
+
+def _span_precision(first: date, last: date) -> str:
+    """A span of days is believed to the week if it fits in one, else to the month."""
+    days = (last - first).days
+    if days <= 0:
+        return DAY
+    return WEEK if days < 7 else MONTH if days < 31 else YEAR
+
+
+def _day_month(day: int, last_day: int | None, month: int, year: str | None,
+               published: date | None) -> tuple[date, str] | None:
+    """A day (or a span of days "27-28") in a month, with or without a year."""
+    if year:
         try:
-            return date(int(m.group("ny")), month, day), DAY
+            first = date(int(year), month, day)
         except ValueError:
             return None
-    if published is None or not m.group(0).lower().startswith("on"):
+    elif published is None:
         return None
-    found = _latest_on_or_before(month, day, published)
-    return (found, DAY) if found else None
+    else:
+        found = _latest_on_or_before(month, day, published)
+        if found is None:
+            return None
+        first = found
+    if last_day is None:
+        return first, DAY
+    try:
+        last = first.replace(day=last_day)
+    except ValueError:
+        return None
+    return (first, _span_precision(first, last)) if last >= first else None
 
 
-def _resolve(m: re.Match[str], published: date | None) -> tuple[date, str] | None:
+def _capitalised_or_safe(word: str) -> bool:
+    """Month names are capitalised; a lower-case one counts when it is no other word."""
+    return word[0].isupper() or word.lower() not in _WORD_MONTHS
+
+
+def _resolve(m: re.Match[str], published: date | None,
+             day_first: bool | None) -> tuple[date, str] | None:
     g = m.groupdict()
     if g["iso"]:
         try:
             return date(int(g["iy"]), int(g["im"]), int(g["id"])), DAY
         except ValueError:
             return None
-    month_word = g["m1"] or g["m2"] or g["m3"]
-    if month_word and month_word[0].islower():
-        return None  # "a protest march", "may": month names are capitalised
-    if g["num"]:
-        return _numeric(m, published)
-    if g["dmy"] or g["mdy"]:
-        month = _MONTHS[(g["m1"] or g["m2"]).lower()]
-        day = int(g["d1"] or g["d2"])
-        year = g["y1"] or g["y2"]
-        if year:
-            try:
-                return date(int(year), month, day), DAY
-            except ValueError:
-                return None
-        if published is None:
+    if g["dmyh"]:
+        try:
+            return date(_full_year(g["y4"], published), _MONTHS[g["m4"].lower()],
+                        int(g["d4"])), DAY
+        except ValueError:
             return None
-        found = _latest_on_or_before(month, day, published)
+    if g["num"]:
+        if not (g["ny"] and len(g["ny"]) == 4) and not (
+                _NUMERIC_BEFORE.search(m.string, 0, m.start("num"))
+                or m.string[m.end():m.end() + 1] == ")"):
+            return None
+        given = _full_year(g["ny"], published) if g["ny"] else None
+        found = numeric_date(int(g["nd"]), int(g["nm"]), given, published, day_first)
         return (found, DAY) if found else None
+    if g["dmy"] or g["mdy"]:
+        word = g["m1"] or g["m2"]
+        if not _capitalised_or_safe(word):
+            return None  # "a protest march", "3 may attack"
+        last = g["d1b"] or g["d2b"]
+        return _day_month(int(g["d1"] or g["d2"]), int(last) if last else None,
+                          _MONTHS[word.lower()], g["y1"] or g["y2"], published)
     if g["my"]:
-        word = g["m3"].lower()
-        year = g["y3"]
-        if year:
-            return date(int(year), _MONTHS[word], 1), MONTH
-        bare = m.group(0).lower().startswith(word)
-        if word in _AMBIGUOUS_MONTHS or published is None or bare:
+        word = g["m3"]
+        if word[0].islower():
+            return None  # "a protest march", "may": month names are capitalised
+        if g["y3"]:
+            return date(int(g["y3"]), _MONTHS[word.lower()], 1), MONTH
+        bare = m.group(0).lower().startswith(word.lower())
+        if word.lower() in _AMBIGUOUS_MONTHS or published is None or bare:
             return None  # a bare month needs "in"/"early" before it: "a 4km March"
-        return _latest_month(_MONTHS[word], published), MONTH
+        return _latest_month(_MONTHS[word.lower()], published), MONTH
     if published is None:
         if g["year"]:
             return date(int(g["yy"]), 1, 1), YEAR
         return None
+    return _relative(g, published)
+
+
+def _relative(g: dict[str, str | None], published: date) -> tuple[date, str] | None:
+    """Expressions that only mean something against the publication date."""
     if g["rel"]:
         word = " ".join(g["rel"].lower().split())
-        back = 1 if word in ("yesterday", "last night") else 0
+        # "overnight" in a report is the night before it; "last morning" is Indian
+        # and Sri Lankan English for yesterday morning
+        back = 1 if word in ("yesterday", "overnight") or word.startswith("last") else 0
         return published - timedelta(days=back), DAY
+    if g["wkd"]:
+        # "at the weekend": the latest Saturday on or before publication
+        return published - timedelta(days=(published.weekday() - 5) % 7), WEEK
+    if g["ear"]:
+        unit = (g["eunit"] or "").lower()
+        if unit == "week":
+            return _monday(published), WEEK
+        if unit == "month":
+            return published.replace(day=1), MONTH
+        return date(published.year, 1, 1), YEAR
     if g["wdx"]:
-        wanted = _WEEKDAYS[g["wd"].lower()]
+        wanted = _WEEKDAYS[(g["wd"] or "").lower()]
         back = (published.weekday() - wanted) % 7
         if back == 0 and (g["wmod"] or "").lower() in ("last", "past", "previous"):
             back = 7
         return published - timedelta(days=back), DAY
     if g["per"]:
-        mod, unit = g["pmod"].lower(), g["unit"].lower()
+        mod, unit = (g["pmod"] or "").lower(), (g["unit"] or "").lower()
         this = mod == "this"
         if unit in ("week", "weekend"):
             start = _monday(published) - timedelta(days=0 if this else 7)
@@ -180,9 +302,9 @@ def _resolve(m: re.Match[str], published: date | None) -> tuple[date, str] | Non
             return first, MONTH
         return date(published.year - (0 if this else 1), 1, 1), YEAR
     if g["ago"]:
-        raw = g["n"].lower()
+        raw = (g["n"] or "").lower()
         n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
-        unit = g["aunit"].lower().rstrip("s")
+        unit = (g["aunit"] or "").lower().rstrip("s")
         if unit == "day":
             return published - timedelta(days=n), DAY
         if unit == "week":
@@ -191,20 +313,24 @@ def _resolve(m: re.Match[str], published: date | None) -> tuple[date, str] | Non
             month_index = published.year * 12 + published.month - 1 - n
             return date(month_index // 12, month_index % 12 + 1, 1), MONTH
         return date(published.year - n, 1, 1), YEAR
-    if g["year"]:
+    if g["yy"]:
         return date(int(g["yy"]), 1, 1), YEAR
     return None
 
 
-def find_dates(text: str, published: date | str | None, offset: int = 0) -> list[ResolvedDate]:
+def find_dates(text: str, published: date | str | None, offset: int = 0,
+               day_first: bool | None = None) -> list[ResolvedDate]:
     """Every date expression in ``text`` that resolves, in order of appearance.
 
     ``offset`` is added to the returned character positions (for a sentence taken out
     of a longer text). Durations ("a 49-year lease", "for two days") are not dates and
-    are not returned.
+    are not returned. ``day_first`` is the writer's numeric-date convention when known
+    (see :func:`numeric_date`). "Overnight" names the night before publication only
+    when the text names no other day ("On 5 May, overnight shelling ..." is 5 May).
     """
     pub = parse_iso_date(published) if isinstance(published, str) else published
     found: list[ResolvedDate] = []
+    last_end = -1
     for m in _PATTERN.finditer(text):
         if m.group(0).lower().startswith("since"):
             continue  # "detained since 2019" dates a state, not the event
@@ -212,17 +338,86 @@ def find_dates(text: str, published: date | str | None, offset: int = 0) -> list
             continue  # "the Red Wednesday movement" is a name
         if (m.group("dmy") or m.group("mdy")) and _name_of(text, m.start()):
             continue  # "the Movement of June 5" is a name
-        resolved = _resolve(m, pub)
+        resolved = _resolve(m, pub, day_first)
         if resolved is None:
             continue
         day, precision = resolved
+        if found and found[-1].text.lower().startswith(("between", "from")) \
+                and _SPAN_JOIN.match(text[last_end:m.start()]):
+            # the span's end may lie past publication: the span began before it
+            found[-1] = _joined(found[-1], day, text, offset, m.end())
+            last_end = m.end()
+            continue
         if pub is not None and precision == DAY and day > pub + timedelta(days=1):
             continue  # a future day is a plan or a forecast, not the event's date
+        if precision == DAY and (m.group(0).lower().startswith(("around", "about"))
+                                 or _REPORTED_BEFORE.search(text, 0, m.start())
+                                 or _REPORTED_AFTER.match(text[m.end():])):
+            precision = WEEK
+        last_end = m.end()
         found.append(ResolvedDate(
             date=day.isoformat(), precision=precision, text=m.group(0),
-            start=offset + m.start(), end=offset + m.end(),
+            start=offset + m.start(), end=offset + m.end(), relative=_is_relative(m),
         ))
+    if len(found) > 1:
+        found = [d for d in found if d.text.lower() != "overnight"]
     return found
+
+
+def _is_relative(m: re.Match[str]) -> bool:
+    return any(m.group(k) for k in ("rel", "wkd", "ear", "wdx", "per", "ago"))
+
+
+def _joined(first: ResolvedDate, last: date, text: str, offset: int,
+            end: int) -> ResolvedDate:
+    """"between Mar.28 and Apr.7": the span's first day, believed as far as it is long."""
+    begin = date.fromisoformat(first.date)
+    if last < begin:  # a yearless end was put before publication: it follows the start
+        try:
+            last = last.replace(year=begin.year if (last.month, last.day) >= (
+                begin.month, begin.day) else begin.year + 1)
+        except ValueError:
+            return first
+    precision = _span_precision(begin, last)
+    return ResolvedDate(date=first.date, precision=precision,
+                        text=text[first.start - offset:end], start=first.start,
+                        end=offset + end, relative=first.relative)
+
+
+# Days counted from the date a narrative last stated: "the same day", "the next
+# morning", "the day before", and "overnight" once a day has been named.
+_ANAPHORA = re.compile(
+    r"\b(?:(?:on|during|in|by)\s+)?(?:"
+    r"(?P<same>(?:the\s+)?same\s+(?:day|night|evening)|that\s+(?:day|night|evening)"
+    r"|(?:later|earlier)\s+(?:that|in\s+the|the\s+same)\s+day|overnight)"
+    r"|(?P<next>the\s+(?:next|following)\s+(?:day|morning|night)|the\s+day\s+after)"
+    r"|(?P<prev>the\s+(?:previous|preceding)\s+(?:day|night|evening)"
+    r"|the\s+(?:day|night)\s+before)"
+    r")\b",
+    re.IGNORECASE,
+)
+
+
+def anchored(found: list[ResolvedDate], text: str, anchor: ResolvedDate | None,
+             offset: int = 0) -> list[ResolvedDate]:
+    """``found`` (the dates of ``text``) with the days it counts from ``anchor``, the
+    day a narrative last named: "On 5 May police raided the camp. The next day ..." is
+    6 May, and "overnight" is the night of the named day rather than the night before
+    publication. Without a day-precise anchor, ``found`` is returned unchanged."""
+    if anchor is None or anchor.precision != DAY:
+        return found
+    day = date.fromisoformat(anchor.date)
+    kept = [d for d in found if d.text.lower() != "overnight"]
+    names_a_day = any(d.precision == DAY for d in kept)
+    for m in _ANAPHORA.finditer(text):
+        if names_a_day and m.group(0).lower() == "overnight":
+            continue  # "On 5 May, overnight shelling ...": the night of the day it names
+        shift = 1 if m.group("next") else -1 if m.group("prev") else 0
+        kept.append(ResolvedDate(
+            date=(day + timedelta(days=shift)).isoformat(), precision=DAY, text=m.group(0),
+            start=offset + m.start(), end=offset + m.end(), relative=True,
+        ))
+    return sorted(kept, key=lambda d: d.start)
 
 
 def resolve_date(text: str, published: date | str | None) -> tuple[str, str, str] | None:

@@ -26,10 +26,10 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from ..dates import ResolvedDate, find_dates, parse_iso_date
+from ..dates import ResolvedDate, anchored, find_dates, parse_iso_date
 from ..record import Article, ArticleRef, Event, Evidence, Toponym, make_event_id
 from .actors import PRONOUNS, ActorCoder, Coding, phrase_tokens
-from .dating import event_date, pick_date
+from .dating import event_date, main_date, pick_date
 from .draft import Draft, dedupe, derive, drop_accused_content, fill_actor, mark_subordinate
 from .draft import features as event_features
 from .lexicon import (
@@ -225,7 +225,7 @@ def _code_one(doc: Doc, sent: Span, match: TriggerMatch, coder: ActorCoder,
         # the party behind a weapon or act named as subject; roles.actor stays the
         # subject so that dedupe still sees "the shelling killed" as one act
         agent = agent_behind(roles.actor)
-        actor, actor_coding = coder.code(doc, agent)
+        actor, actor_coding = coder.code(doc, agent, with_conj=not roles.split)
         exclude = {t.i for t in phrase_tokens(roles.actor)} | {t.i for t in phrase_tokens(agent)}
         owner = next((c for c in agent.children
                       if c.dep_ == "poss" and c.lower_ in PRONOUNS), None)
@@ -288,13 +288,15 @@ def code_events_with_features(
         if "\n" in text[sent.start_char:start] or (
                 sent.start > 0 and "\n" in doc[sent.start - 1].text):
             carried = None
-        dates = find_dates(sentence, published, offset=start) if sentence else []
+        dates = anchored(find_dates(sentence, published, offset=start), sentence, carried,
+                         start) if sentence else []
         heading = _heading(sent)
         matches = [m for m in find_triggers(sent, lexicon) if m.token.i not in heading]
-        if not dates and carried is not None:
-            dates = [carried]  # a narrative goes on at the date it last named
-        elif dates:
-            carried = dates[-1]
+        stated = main_date(dates, doc, sent, carried)
+        if carried is not None:
+            dates = [*dates, carried]  # a narrative goes on at the date it last named
+        if stated is not None:
+            carried = stated
         if not matches:
             continue
         drafts = [derived for m in matches

@@ -6,6 +6,11 @@ because a specific role word beats a generic one ("forces"). Named groups carry 
 People named with a title earlier in the article ("former Syrian President Bashar
 Assad") are remembered for the article, so a later "Assad" or "Assad's government"
 is coded from that title.
+
+People who back a party or a politician ("BNP supporters", "members of the UDPS
+party", "opposition protesters") are people (PPL) of the party's country, as ACLED
+codes them when they march or riot; supporters of an armed group or members of a
+state's forces stay that group ("members of Al Shabaab" is REB).
 """
 
 from __future__ import annotations
@@ -26,6 +31,10 @@ _PHRASE_DEPS = frozenset({
 PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them", "its", "his", "their"})
 RELATIVES = frozenset({"who", "which", "that", "whom"})
 _COUNTRY_KINDS = frozenset({"country", "demonym", "capital", "metonym"})
+# Entity types of names whose words are not role words ("General Amnesty Law").
+_NAMED_THINGS = frozenset({"ORG", "LAW", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"})
+# Affiliations whose backers act as people, not as the organisation itself.
+_POLITICAL = frozenset({"PTY", "OPP"})
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,10 @@ def phrase_tokens(head: Token, *, with_conj: bool = False) -> list[Token]:
                 continue  # "troops from Chad" is Chad's; "troops in Chad" may not be
             if child.dep_ == "punct" and child.i > head.i:
                 continue
+            if child.dep_ == "amod" and child.i > tok.i:
+                continue  # "the population close to the king": the adjective heads a phrase
+            if child.dep_ == "conj" and _opens_clause(child):
+                continue  # "killed by colleagues and his body set on fire"
             stack.append(child)
     keep.sort(key=lambda t: t.i)
     colons = [t.i for t in keep if t.text == ":" and t.i < head.i]
@@ -65,6 +78,40 @@ def phrase_tokens(head: Token, *, with_conj: bool = False) -> list[Token]:
     while keep and keep[0].is_punct:
         keep.pop(0)
     return keep
+
+
+def _opens_clause(conj: Token) -> bool:
+    """A conjunct with a possessive and a participle right after it is a clause of its
+    own ("killed by colleagues and his body set on fire"), not a second party."""
+    after = conj.doc[conj.i + 1] if conj.i + 1 < len(conj.doc) else None
+    return (any(c.dep_ == "poss" and c.lower_ in PRONOUNS for c in conj.children)
+            and after is not None and after.tag_ in ("VBN", "VBD"))
+
+
+def _inside_name(toks: list[Token]) -> bool:
+    """The tokens are the first part of a longer organisation's name."""
+    last = toks[-1]
+    return last.ent_type_ == "ORG" and last.i + 1 < len(last.doc) and (
+        last.doc[last.i + 1].ent_type_ == "ORG" and last.doc[last.i + 1].ent_iob_ == "I")
+
+
+def _modifies_name(toks: list[Token], dictionary: ActorDictionary) -> bool:
+    """The tokens are a modifier inside the name of an organisation, law or place, not
+    its head word ("Police Wives Association", "General Amnesty Law"; not "Ministry of
+    Defence")."""
+    tok = toks[0]
+    if tok.ent_type_ not in _NAMED_THINGS:
+        return False
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return ent is not None and all(t.i != ent.root.i for t in toks) and (
+        ent.root.lower_ not in dictionary.by_first)  # "Nigeria Police Force" is police
+
+
+def _former(tok: Token) -> bool:
+    """``tok`` follows "ex-" or "former"."""
+    doc = tok.doc
+    return (tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ == "ex") or (
+        tok.i >= 1 and doc[tok.i - 1].lower_ == "former")
 
 
 def span_text(doc: Doc, tokens: list[Token]) -> str:
@@ -130,11 +177,30 @@ class ActorCoder:
         generic_sector: str | None = None
         generic_armed_head = False
         group: ActorEntry | None = None
+        people_head: ActorEntry | None = None  # "supporters", "members", "protesters"
+        backs_party = backs_politician = False
+        party_sector: str | None = None  # "opposition" leader, "party" officials
         head_set = {head.i} if head is not None else set()
         if head is not None:
             head_set.update(c.i for c in head.children if c.dep_ == "compound")
         for entry, toks in self._matches(tokens):
+            if _former(toks[0]) and entry.kind in ("role", "generic", "follower"):
+                continue  # "ex-soldiers", "former rebels" are no longer what the word says
+            if entry.kind in ("capital", "metonym") and _inside_name(toks):
+                continue  # "workers of Paris Confectionery" are not the French government
+            if (entry.kind in ("role", "generic", "follower")
+                    and _modifies_name(toks, self.dictionary)):
+                continue  # the "General Amnesty Committee" is no general
             is_head = any(t.i in head_set for t in toks)
+            if (head is not None and any(t.i == head.i for t in toks) and (
+                    entry.kind == "follower"
+                    or (entry.sector == "PPL" and entry.kind in ("role", "generic")))):
+                people_head = entry
+            elif entry.sector in _POLITICAL:
+                backs_party = True
+                party_sector = party_sector or entry.sector
+            elif entry.kind == "person" or entry.sector == "GOV":
+                backs_politician = True
             if entry.kind == "group":
                 group = group or entry
             elif entry.kind in _COUNTRY_KINDS or entry.kind == "person":
@@ -160,6 +226,11 @@ class ActorCoder:
             sector = specific_sector or generic_sector
             if sector == "GOV" and generic_armed_head:
                 sector = "MIL"  # "government forces", "regime fighters": the state's army
+        if sector == "GOV" and party_sector is not None and (group is None or country_from_name):
+            sector = party_sector  # "an opposition leader" leads no government
+        if people_head is not None and (
+                backs_party or (people_head.kind == "follower" and backs_politician)):
+            sector = "PPL"  # a party's or a politician's backers, not the party itself
         if country is None or sector is None:
             for tok in tokens:
                 if tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN":
@@ -171,11 +242,37 @@ class ActorCoder:
         return Coding(name=name, country=country, sector=sector,
                       country_from_name=country_from_name and specific_sector is None)
 
+    def _earlier_group(self, head: Token) -> Coding | None:
+        """"The group" codes as the group named before it in the article: "a group of
+        merchants gathered ... The group demanded"."""
+        if head.lemma_.lower() != "group" or not any(
+                c.dep_ == "det" and c.lower_ in ("the", "this") for c in head.children):
+            return None
+        for tok in reversed(head.doc[:head.i]):
+            if tok.lemma_.lower() == "group":
+                earlier = self._code_tokens(phrase_tokens(tok), tok)
+                if earlier.country is not None or earlier.sector is not None:
+                    return earlier
+        return None
+
     def code(self, doc: Doc, head: Token, *, with_conj: bool = True) -> tuple[Actor, Coding]:
         """The actor record for the phrase headed by ``head``."""
         shown = phrase_tokens(head, with_conj=with_conj)
         coded = phrase_tokens(head) if with_conj else shown
         coding = self._code_tokens(coded, head)
+        if coding.country is None and coding.sector is None:
+            coding = self._earlier_group(head) or coding
+        if with_conj and coding.country is None:
+            # "the DKBA and military forces": an unknown first party, a known second one;
+            # "the military and the PMF": allies named together are of one country
+            for conj in (c for c in head.children if c.dep_ == "conj"):
+                other = self._code_tokens(phrase_tokens(conj), conj)
+                if coding.sector is None and (other.country or other.sector):
+                    coding = other
+                    break
+                if other.country is not None:
+                    coding = replace(coding, country=other.country)
+                    break
         if coding.country is None:
             # "rebels in the Ivory Coast", "opposition groups in Zimbabwe": where a group
             # is says whose it is when nothing else does

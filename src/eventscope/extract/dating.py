@@ -2,9 +2,12 @@
 
 A date hanging on the trigger wins (the nearest in the tree first), then one on a
 clause above it ("On 1 May, protesters gathered and demanded ..."), then any other in
-the sentence; a date inside a relative clause or participle the trigger is not in
-("a blogger arrested on 16 April") is not the event's. With none, the event is dated
-about its publication: news reports recent events.
+the sentence, then the date the paragraph last stated. A date that sets the scene for
+another happening is not the event's: one inside a relative clause or past participle
+the trigger is not in ("a blogger arrested on 16 April"), or under a word that puts a
+happening before or beside the event ("after", "following", "since", "over the death
+... in February", "even though ... in March"). With none, the event is dated about its
+publication (see :func:`event_date`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,26 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from ..dates import ResolvedDate
+from ..dates import DAY, ResolvedDate
+from .lexicon import load_triggers
+
+# Prepositions whose object is a happening the event follows, answers or is set
+# against: "arrested after the protest on Monday", "protested over the death of X in
+# February", "demanding ... following a riot last month". Not "for": news hangs the
+# event's own closing date on a purpose as often as on a cause ("set a youth on fire for
+# allegedly smuggling fuel ... on Wednesday").
+_BACKGROUND_PREPS = frozenset({"after", "following", "since", "before", "over", "until",
+                               "till", "despite"})
+# Of these, the ones that say the event was not on the day they introduce ("after 5
+# May"); "over 24-26 June" is the date's own preposition and means during.
+_NOT_ON_THE_DAY = frozenset({"after", "following", "since", "before", "until", "till"})
+# Prepositions naming the happening an event took place in ("killed in an airstrike").
+_OCCASION_PREPS = frozenset({"in", "during", "amid"})
+# Subordinators of a clause that happened at another time than the main one ("After
+# three tourists were killed in February, police arrested ..."), or that only concedes
+# or explains ("even though the NTC assured in March that ...").
+_BACKGROUND_MARKS = frozenset({"after", "since", "before", "until", "till", "once",
+                               "though", "although", "because", "unless", "if"})
 
 
 def steps_up(low: Token, high: Token, limit: int = 12) -> int | None:
@@ -32,49 +54,147 @@ def pick_date(dates: list[ResolvedDate], trigger: Token, governor: Token | None,
                doc: Doc, sent: Span) -> ResolvedDate | None:
     """The date said of this event: one hanging on the trigger (nearest first), else
     one on a clause above it ("On 1 May, protesters gathered and demanded ..."), else
-    the nearest in the sentence. Dates inside other clauses ("arrested on 16 April")
-    lose to those."""
+    the nearest in the sentence, else one from before the sentence (the paragraph's,
+    which the caller passes last). A calendar date beats a relative one at the same
+    place ("yesterday (24 July)"). Background dates are not the event's, except a
+    day-precise one under a preposition when nothing else is said: "resorted to firing
+    after detecting movements ... on 20 August" hangs the sentence's closing date on the
+    nearest noun, while background is mostly dated coarsely ("over the death of X in
+    February", "following a riot last month")."""
     if not dates:
         return None
     anchor = governor if governor is not None else trigger
 
-    def rank(d: ResolvedDate) -> tuple[int, int]:
+    def rank(d: ResolvedDate) -> tuple[int, int, bool]:
         span = doc.char_span(d.start, d.end, alignment_mode="expand")
         if span is None or not sent.start <= span.start < sent.end:
-            return 3, abs(d.start - trigger.idx)
+            return 3, abs(d.start - trigger.idx), d.relative
         root = span.root
-        if in_other_clause(root, trigger):
-            return 4, 0
+        why = background(root, trigger, span)
+        if why == CLAUSE or (why == PREPOSITION and d.precision != DAY):
+            return 5, 0, d.relative
+        if why == PREPOSITION:
+            return 4, 0, d.relative
         down = steps_up(root, trigger)
         if down is None and governor is not None:
             down = steps_up(root, governor)
         if down is not None:
-            return 0, down
+            return 0, down, d.relative
         up = steps_up(anchor, root.head)
         if up is not None:
-            return 1, up
-        return 2, abs(d.start - trigger.idx)
+            return 1, up, d.relative
+        return 2, abs(d.start - trigger.idx), d.relative
 
     best = min(dates, key=rank)
-    return None if rank(best)[0] == 4 else best
+    return None if rank(best)[0] == 5 else best
 
 
-def in_other_clause(tok: Token, trigger: Token) -> bool:
-    """``tok`` sits in a relative clause or participle that the trigger is not in
-    ("the junta that took power in 1999 was ...", "a blogger arrested on 16 April")."""
+def main_date(dates: list[ResolvedDate], doc: Doc, sent: Span,
+              carried: ResolvedDate | None = None) -> ResolvedDate | None:
+    """The date the sentence's main clause states, which a narrative carries on to its
+    next sentences: the one nearest the sentence's root that is not background, a
+    calendar date before a relative one. A sentence states none for the narrative when
+    all its dates are background, when it looks back in the past perfect ("The blogger
+    had covered a demonstration in December 2019."), or when its date is both earlier
+    and coarser than the paragraph's (a narrative moves on at the same or a finer
+    grain; "in December 2019" after "On 6 May 2020" is a look back): the paragraph then
+    keeps its date."""
+    root = sent.root
+    if any(c.dep_ == "aux" and c.lower_ == "had" for c in root.children) and root.tag_ == "VBN":
+        return None
+    best: tuple[int, bool, int] | None = None
+    chosen: ResolvedDate | None = None
+    for d in dates:
+        span = doc.char_span(d.start, d.end, alignment_mode="expand")
+        if span is None or not sent.start <= span.start < sent.end:
+            continue
+        if background(span.root, root, span) is not None or _looks_back(d, carried):
+            continue
+        steps = steps_up(span.root, root, limit=40)
+        key = (40 if steps is None else steps, d.relative, d.start)
+        if best is None or key < best:
+            best, chosen = key, d
+    return chosen
+
+
+_GRAIN = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def _looks_back(d: ResolvedDate, carried: ResolvedDate | None) -> bool:
+    return carried is not None and d.date < carried.date \
+        and _GRAIN.get(d.precision, 3) > _GRAIN.get(carried.precision, 3)
+
+
+CLAUSE, PREPOSITION = "clause", "preposition"
+
+
+def background(tok: Token, trigger: Token, own: Span) -> str | None:
+    """Whether ``tok`` (the root of the date ``own``) dates a happening that sets the
+    scene for the trigger's event rather than the event, and how: ``CLAUSE`` for a
+    relative clause or past participle the trigger is not in ("the junta that took
+    power in 1999 was ...", "a blogger arrested on 16 April") or a clause opened by
+    "after", "though" and the like; ``PREPOSITION`` for a happening under "after",
+    "over", "following" ("protested over the death of X in February"). A participle on
+    a number or on a coordinated noun is a clipped clause of the event itself ("5
+    killed, 8 wounded on June 20", "a man was killed and 20 animals driven away on
+    Monday"), and a present participle is an act at the same time ("fired rounds
+    targeting the camp on Monday")."""
     above = {a.i for a in trigger.ancestors} | {trigger.i}
+    first = own.start
+    skip = {t.i for t in own}
     cur = tok
     while cur.i not in above and cur.head.i != cur.i:
-        if cur.dep_ in ("relcl", "acl"):
-            return True
+        own_preposition = cur.dep_ == "prep" and tok.head.i == cur.i \
+            and cur.lower_ not in _NOT_ON_THE_DAY
+        if cur.i not in skip and not own_preposition and not _occasion(cur, above):
+            why = _sets_scene(cur, first)
+            if why is not None:
+                return why
         cur = cur.head
-    return False
+    return None
+
+
+def _occasion(tok: Token, above: set[int]) -> bool:
+    """``tok`` is a relative clause on the happening the event took place in: "killed in
+    an airstrike that hit his house on 22 June" says when the airstrike, and so the
+    killing, happened; "killed near Gao, which saw other clashes on June 8" does not."""
+    noun = tok.head
+    prep = noun.head
+    return tok.dep_ == "relcl" and noun.dep_ == "pobj" and prep.head.i in above \
+        and prep.lower_ in _OCCASION_PREPS and (noun.lemma_.lower(), "N") in load_triggers().plain
+
+
+def _sets_scene(tok: Token, date_start: int) -> str | None:
+    if tok.dep_ == "relcl":
+        return CLAUSE
+    if tok.dep_ == "acl":
+        clipped = tok.head.like_num or tok.head.dep_ == "conj" or any(
+            c.dep_ == "nummod" for c in tok.head.children)
+        return None if tok.tag_ == "VBG" or clipped else CLAUSE
+    if tok.dep_ == "prep" and tok.lower_ in _BACKGROUND_PREPS:
+        return PREPOSITION
+    if tok.dep_ in ("advcl", "ccomp", "conj", "pcomp") and any(
+            c.dep_ == "mark" and c.lower_ in _BACKGROUND_MARKS and c.i < date_start
+            for c in tok.children):
+        # "On 4 August 2019, after a herder was killed, ...": a date before the
+        # subordinator is not inside its clause, whatever the parse says
+        return CLAUSE
+    return None
 
 
 def event_date(found: ResolvedDate | None,
-                published: date | None) -> tuple[str | None, str | None, str | None]:
+               published: date | None) -> tuple[str | None, str | None, str | None]:
     """(date, precision, date_text): the date the text gives, else the publication date
-    at week precision, since news reports recent events; else unknown."""
+    at week precision with no date text, else unknown.
+
+    Why a week: news reports what happened in the days up to publication, so the
+    publication date bounds the event from above and is rarely more than a few days
+    off; "day" would claim what no words say, and "month" would throw away what the
+    report's timeliness does say. It is ACLED's time precision 2 ("within a week"). The
+    date is the publication day itself, not the Monday of its week as for "last week",
+    because the window ends at publication and may straddle two calendar weeks. The
+    null ``date_text`` tells a user that no words dated the event.
+    """
     if found is not None:
         return found.date, found.precision, found.text
     if published is not None:

@@ -65,6 +65,9 @@ class Draft:
     context: list[str] = field(default_factory=list)
     derived: bool = False  # coded from another event's modality, not from a lexicon word
     subordinate: bool = False
+    # the actor's country is only where the event happened (an unnamed crowd's), which
+    # says nothing of how sure the coding is
+    country_from_place: bool = False
 
     @property
     def event_type(self) -> str:
@@ -115,7 +118,9 @@ def fill_actor(drafts: list[Draft], places: PlaceIndex) -> None:
     the country of another actor of that sector in the sentence, else of the place the
     event happened. Protesters, civilians, police and unnamed armed forces are the
     country's own: for them the country most of the article's places are in comes first
-    (one misread place name does not move them abroad), then the event's place."""
+    (one misread place name does not move them abroad), then the event's place. People
+    named by a common noun and nothing else ("two groups") take the article's country
+    too, without counting it as coded (``country_from_place``)."""
     for d in drafts:
         if d.actor is None or d.actor_coding is None:
             continue
@@ -132,7 +137,15 @@ def fill_actor(drafts: list[Draft], places: PlaceIndex) -> None:
             # "the regime shelled", "government forces attacked": the state's force
             d.actor = d.actor.model_copy(update={"sector": "MIL"})
         sector = d.actor.sector
-        if d.actor.country or not sector or sector in _NO_COUNTRY_FILL:
+        if d.actor.country or sector in _NO_COUNTRY_FILL:
+            continue
+        if not sector:
+            # people named by no group, role or name ("two groups", "angry depositors")
+            # are local, as ACLED codes them; a name we do not know stays unplaced
+            head = d.roles.actor
+            if places.country and head is not None and head.pos_ in ("NOUN", "NUM"):
+                d.actor = d.actor.model_copy(update={"country": places.country})
+                d.country_from_place = True
             continue
         country = next((o.actor.country for o in drafts if o.actor is not None
                         and o.actor.sector == sector and o.actor.country), None)
@@ -207,7 +220,7 @@ def features(d: Draft) -> EventFeatures:
         subordinate=float(d.subordinate),
         background=float(background(d)),
         has_actor=float(actor is not None),
-        actor_country=float(bool(actor and actor.country)),
+        actor_country=float(bool(actor and actor.country) and not d.country_from_place),
         actor_sector=float(bool(actor and actor.sector)),
         has_target=float(d.target is not None),
         place_argument=float(d.place_how == "argument"),

@@ -1,12 +1,16 @@
 """Who did it and to whom: actor and target heads of a trigger from the dependency parse.
 
 Verbs: the subject is the actor and the object the target; in the passive the "by"
-phrase is the actor and the subject the target. A verb without a subject borrows one
-from the clause it hangs on ("decided to evacuate", "was spotted heading", "Despite
-granting asylum, Russia ..."), or from the noun it modifies ("forces pulling out",
-"insurgents who attacked"). Nouns: "an attack by X on Y", "X's withdrawal", "Russian
-withdrawal", "clashes between X and Y", and a light verb's subject ("X launched an
-offensive", "X held talks").
+phrase is the actor and the subject the target. The small parser's common misreadings
+of report prose are undone where the pattern is clear: a subject hung on a fronted
+place phrase or on a heading, a headline verb read as a noun, a participle list. A
+verb without a subject borrows one from the clause it hangs on ("decided to evacuate",
+"was spotted heading", "Despite granting asylum, Russia ..."), or from the noun it
+modifies ("forces pulling out", "insurgents who attacked"). Nouns: "an attack by X on
+Y", "X's withdrawal", "Russian withdrawal", "clashes between X and Y", and a light
+verb's subject ("X launched an offensive", "X held talks"), but not a verb of force
+done to it ("police dispersed the protest"). A clash has two sides: "X and Y clashed"
+is X against Y.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from .actors import PRONOUNS, RELATIVES
-from .lexicon import load_cues
+from .lexicon import ARMED_SECTORS, load_actor_dictionary, load_cues, load_triggers
 from .triggers import TriggerMatch
 
 _SUBJ = frozenset({"nsubj", "csubj"})
@@ -35,6 +39,9 @@ _TARGET_PREPS: dict[str, frozenset[str] | None] = {
 # Types whose direct object can be the place itself ("shelled Aleppo").
 _PLACE_OBJECT = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "PROTEST"})
 _SYMMETRIC = frozenset({"AGREE", "CONSULT", "COOPERATE", "ASSAULT"})
+_FORCE = frozenset({"ASSAULT", "COERCE", "SANCTION"})
+# Links by which a verb hangs on another clause rather than standing for a noun.
+_CLAUSE_DEPS = frozenset({"advcl", "xcomp", "acl", "relcl", "conj", "ccomp"})
 
 
 @dataclass
@@ -43,6 +50,8 @@ class Roles:
     target: Token | None = None
     governor: Token | None = None  # the verb a nominal trigger is the object of
     target_is_place: bool = False
+    # the target is the actor's own conjunct ("X and Y clashed"): the actor is X alone
+    split: bool = False
 
 
 def _child(token: Token, deps: frozenset[str] | set[str]) -> Token | None:
@@ -55,39 +64,101 @@ def _child(token: Token, deps: frozenset[str] | set[str]) -> Token | None:
 def _agent_pobj(verb: Token) -> Token | None:
     for c in verb.children:
         if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
-            return _child(c, {"pobj"})
+            pobj = _child(c, {"pobj"})
+            if pobj is None:
+                # "held by doctors criticizing officials", read as a clause after "by"
+                pcomp = _child(c, {"pcomp"})
+                if pcomp is not None:
+                    pobj = next((g for g in pcomp.children if g.i < pcomp.i
+                                 and g.dep_ in ("nsubj", "npadvmod")), None)
+            return pobj
     return None
+
+
+def _subject(verb: Token) -> Token | None:
+    """The verb's subject, passing over a heading the parser made a second subject
+    ("Land seizure: On 2 May, Israeli forces seized")."""
+    for subj in (c for c in verb.children if c.dep_ in _SUBJ):
+        if subj.i > verb.i or all(t.text != ":" for t in verb.doc[subj.i:verb.i]):
+            return _subject_before_place(verb, subj)
+    return None
+
+
+def _subject_before_place(verb: Token, subj: Token) -> Token:
+    """A place the parser made the subject after a clause of its own ("Youth employed to
+    repair roads at Jomvu, Mombasa county held a march"): the clause's subject is the
+    one who acts."""
+    places = ("GPE", "LOC", "FAC")
+    named_place = subj.ent_type_ in places or (
+        any(c.dep_ == "compound" and c.ent_type_ in places for c in subj.children)
+        and subj.lower_ not in load_actor_dictionary().by_first)  # not "Kabul police"
+    if not named_place:
+        return subj
+    for c in verb.children:
+        if c.dep_ in ("ccomp", "advcl") and c.i < subj.i:
+            inner = _child(c, {"nsubj"})
+            if inner is not None and inner.pos_ in ("NOUN", "PROPN") and not inner.ent_type_:
+                return inner
+    return subj
 
 
 def _fronted_subject(verb: Token) -> Token | None:
     """The subject the parser hung on a fronted place phrase: in "On 9 May, in Sucre,
     Chuquisaca, health workers staged a demonstration" it reads "health workers" as an
-    apposition of the place. A common noun in apposition there is the subject."""
-    for c in verb.children:
-        if c.dep_ != "prep" or c.i > verb.i:
-            continue
-        for t in c.subtree:
-            if t.dep_ == "appos" and t.pos_ == "NOUN" and t.i < verb.i:
-                return t
-    return None
+    apposition or a conjunct of the place, or as the object of its preposition. A
+    common noun there whose phrase runs up to the verb is the subject; an apposition
+    or conjunct first ("for a second day Israeli forces razed": the forces, not the day)."""
+    place_nouns = load_cues().anaphoric_place_nouns
+    # what may stand between the subject and its verb: commas, adverbs and the verb's
+    # own phrases ("Israeli forces, under the protection of soldiers, razed")
+    between_ok = {t.i for c in verb.children if c.dep_ in ("prep", "advmod", "npadvmod")
+                  and c.i < verb.i for t in c.subtree}
+
+    def runs_to_verb(t: Token) -> bool:
+        return (t.pos_ == "NOUN" and t.i < verb.i and t.ent_type_ not in ("DATE", "TIME")
+                and t.lemma_.lower() not in place_nouns
+                and all(x.is_punct or x.dep_ == "advmod"
+                        or (x.i in between_ok and not t.is_ancestor(x))
+                        for x in verb.doc[max(x.i for x in t.subtree) + 1:verb.i]))
+
+    fronted = [t for c in verb.children if c.dep_ == "prep" and c.i < verb.i
+               for t in c.subtree if runs_to_verb(t)]
+    found = next((t for t in fronted if t.dep_ in ("appos", "conj")),
+                 next((t for t in fronted if t.dep_ == "pobj"), None))
+    while found is not None and found.dep_ == "conj" and found.head.pos_ == "NOUN":
+        found = found.head  # "owners and workers of ...": the first of the conjuncts
+    return found
 
 
 def _passive_agent_elsewhere(verb: Token) -> Token | None:
     """The agent of a passive given once for coordinated verbs ("6 were killed and 4
     wounded by airstrikes"), or by the operation the act happened in ("killed during
     operations carried out by the gendarmerie")."""
-    for other in [c for c in verb.children if c.dep_ == "conj"] + (
-            [verb.head] if verb.dep_ == "conj" else []):
-        agent = _agent_pobj(other)
+    first = verb
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    # "killed, injured or captured during operations by X": the chain shares its phrases
+    # (the parser hangs the middle participle as an adverbial clause)
+    chain = [first]
+    for link in chain:
+        chain.extend(c for c in link.children if c.pos_ in ("VERB", "AUX") and (
+            c.dep_ == "conj" or (c.dep_ == "advcl" and c.tag_ == "VBN"
+                                 and _child(c, _SUBJ | {"nsubjpass"}) is None)))
+        # "30 were killed and another 40 injured in strikes", read as "40 (who were) injured"
+        chain.extend(g for c in link.children if c.dep_ == "conj" and c.pos_ != "VERB"
+                     for g in c.children if g.dep_ == "acl" and g.tag_ == "VBN")
+    for other in chain:
+        agent = _agent_pobj(other) if other.i != verb.i else None
         if agent is not None:
             return agent
-    for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ in ("in", "during", "following", "after", "amid"):
-            pobj = _child(c, {"pobj"})
-            if pobj is not None:
-                agent = agent_behind(pobj)
-                if agent.i != pobj.i:
-                    return agent
+    for other in [verb] + [t for t in chain if t.i != verb.i]:
+        for c in other.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "during", "following", "after", "amid"):
+                pobj = _child(c, {"pobj"})
+                if pobj is not None:
+                    agent = agent_behind(pobj)
+                    if agent.i != pobj.i:
+                        return agent
     return None
 
 
@@ -103,9 +174,11 @@ def verb_roles(verb: Token, depth: int = 0) -> tuple[Token | None, Token | None]
     if (passive and verb.dep_ == "acl" and _agent_pobj(verb) is None
             and verb.lemma_.lower() in load_cues().intransitive_participles):
         return verb.head, _child(verb, _OBJ)  # "youths protested in X": the youths did
-    actor = _agent_pobj(verb) if passive else _child(verb, _SUBJ)
-    if actor is None and verb.tag_ == "VBG":
-        actor = _agent_pobj(verb)  # "shelling by government forces"
+    actor = _agent_pobj(verb) if passive else _subject(verb)
+    if actor is None and verb.tag_ == "VBG" and verb.dep_ not in _CLAUSE_DEPS:
+        # "shelling by government forces"; in "marched, protesting against neglect by
+        # the government" the by-phrase belongs to the object, not to the protest
+        actor = _agent_pobj(verb)
     if actor is None and not passive:
         actor = _fronted_subject(verb)
     if actor is None and passive:
@@ -129,6 +202,10 @@ def verb_roles(verb: Token, depth: int = 0) -> tuple[Token | None, Token | None]
             # "was spotted heading": the one spotted heads; "ordered troops to withdraw"
             return h_patient, patient
         return h_actor, patient
+    if dep == "dep" and head.i < verb.i and head.tag_ == "VBN":
+        # "syndicates affiliated to the CSTB staged a march": the parser hangs the verb
+        # on the participle whose subject is the verb's own
+        return _subject(head), patient
     if dep == "acomp":  # "is willing to withdraw"
         return verb_roles(head, depth + 1)[0], patient
     if dep == "conj":
@@ -144,6 +221,11 @@ def verb_roles(verb: Token, depth: int = 0) -> tuple[Token | None, Token | None]
         if h_patient is not None and h_patient.i < verb.i:
             return h_patient, patient
     if dep in ("advcl", "pcomp", "prep", "pobj"):
+        if depth == 0 and verb.tag_ == "VBN" and not any(
+                c.dep_ in ("aux", "nsubj") for c in verb.children):
+            # a bare participle is passive ("after charges dropped against a rancher
+            # accused of killing"): whoever acts in the clause above did not accuse
+            return _agent_pobj(verb), patient
         anc = head
         while anc.pos_ not in ("VERB", "AUX") and anc.head.i != anc.i:
             anc = anc.head
@@ -171,6 +253,37 @@ def _between(args: dict[str, Token]) -> tuple[Token | None, Token | None]:
     return first, second
 
 
+def _names_party(tok: Token, roles: bool) -> bool:
+    """A word that names a party by itself: a nationality, place or organisation, or
+    (with ``roles``) a dictionary role noun or armed adjective ("police" raid,
+    "government" offensive, "military" patrol, not an "official" protest). Not the
+    second half of a hyphenated word ("anti-government protests")."""
+    doc = tok.doc
+    if tok.i >= 2 and doc[tok.i - 1].text == "-" and not doc[tok.i - 1].whitespace_:
+        # "pro-Houthi" names the Houthis; "anti-Israel", "anti-government" no one
+        return (tok.ent_type_ in ("NORP", "GPE", "ORG") and tok.text[:1].isupper()
+                and doc[tok.i - 2].lower_ not in ("anti", "non"))
+    if not tok.is_alpha:
+        return False
+    if tok.ent_type_ in ("NORP", "GPE", "ORG"):
+        return True
+    if not roles:
+        return False
+    entries = [e for e in load_actor_dictionary().by_first.get(tok.lower_, [])
+               if len(e.tokens) == 1 and e.sector]
+    if tok.pos_ == "ADJ":
+        return any(e.sector in ARMED_SECTORS for e in entries)
+    return bool(entries)
+
+
+def _party_modifier(noun: Token, roles: bool = True) -> Token | None:
+    """The modifier of an act that names who did it, nearest the noun: "Russian
+    withdrawal", "a military patrol", "pro-Houthi reinforcements" (the name, not "pro")."""
+    named = [c for c in noun.children if c.dep_ in ("amod", "compound", "nmod")
+             and c.i < noun.i and _names_party(c, roles)]
+    return named[-1] if named else None
+
+
 def noun_roles(match: TriggerMatch, attitude_verbs: frozenset[str] = frozenset()) -> Roles:
     noun = match.token
     etype = match.entry.event_type
@@ -183,11 +296,18 @@ def noun_roles(match: TriggerMatch, attitude_verbs: frozenset[str] = frozenset()
     if roles.actor is None:
         roles.actor = _child(noun, {"poss"})
     if roles.actor is None:
-        # "Russian withdrawal", "Israeli airstrike": a modifier naming a party
-        for c in noun.children:
-            if c.dep_ in ("amod", "compound") and (c.ent_type_ in ("NORP", "GPE", "ORG")):
-                roles.actor = c
-                break
+        # "Russian withdrawal", "Israeli airstrike": a modifier naming a party; of
+        # "pro-Houthi reinforcements" the name nearest the noun, not the prefix
+        roles.actor = _party_modifier(noun, roles=False)
+    if roles.actor is None:
+        # a headline the parser reads with the verb as a noun: "Muslims protest against"
+        roles.actor = _child(noun, _SUBJ)
+    if roles.actor is None and etype == "PROTEST":
+        # ... or as a noun phrase: "Youths riot in Nairobi", "Somali MPs riot"
+        roles.actor = next((c for c in noun.children
+                            if c.dep_ == "compound" and c.i < noun.i and c.pos_ != "VERB"
+                            and (c.tag_ in ("NNS", "NNPS") or c.text.endswith("s")
+                                 or c.lower_ in load_cues().protest_actor_nouns)), None)
     if "of" in args:
         if etype in _OF_IS_ACTOR and roles.actor is None:
             roles.actor = args["of"]
@@ -208,8 +328,10 @@ def noun_roles(match: TriggerMatch, attitude_verbs: frozenset[str] = frozenset()
             roles.actor, roles.target = a, roles.target or b
     head = phrase.head
     if (phrase.dep_ in ("dobj", "nsubjpass", "attr", "oprd") and head.pos_ in ("VERB", "AUX")
-            and head.lemma_.lower() not in attitude_verbs):
-        # "X launched an offensive": X's. ("X condemned the attack" is not X's attack.)
+            and head.lemma_.lower() not in attitude_verbs
+            and not _acts_on_another(head, etype)):
+        # "X launched an offensive": X's. ("X condemned the attack" is not X's attack,
+        # nor is "police dispersed the protest" the police's protest.)
         roles.governor = head
         h_args = _noun_prep_args(head)
         a, b = _between(h_args)
@@ -235,7 +357,18 @@ def noun_roles(match: TriggerMatch, attitude_verbs: frozenset[str] = frozenset()
         elif head.lower_ in ("in", "for") and up.pos_ in ("VERB", "AUX"):
             # "forces engaged in fighting", "gathered for a rally": whoever is in it
             roles.actor = verb_roles(up)[0]
+    if roles.actor is None:
+        roles.actor = _party_modifier(noun)  # "a police raid", "a military patrol"
     return roles
+
+
+def _acts_on_another(verb: Token, etype: str) -> bool:
+    """``verb`` names a use of force or pressure done to the event its object names
+    ("dispersed a protest", "banned the rally"), so its subject is not that event's
+    party. Light verbs ("staged", "launched", "held", "opened") name no such act."""
+    entries = load_triggers().plain.get((verb.lemma_.lower(), "V"), [])
+    return bool(entries) and all(e.event_type in _FORCE and e.event_type != etype
+                                 for e in entries)
 
 
 def verb_trigger_roles(match: TriggerMatch) -> Roles:
@@ -296,11 +429,20 @@ def trigger_roles(match: TriggerMatch, sent: Span,
     if roles.actor is not None and roles.actor.lower_ in PRONOUNS:
         roles.actor = resolve_pronoun(roles.actor, sent)
     if roles.actor is not None and roles.target is None and etype in _SYMMETRIC:
-        # "Jordan and Britain agreed": the second conjunct is the other party
+        # "Jordan and Britain agreed", "supporters and police clashed": the second
+        # conjunct is the other party, and the actor the first alone
         roles.target = _child(roles.actor, {"conj"})
+        of = next((c for c in roles.actor.children if c.dep_ == "prep" and c.lower_ == "of"),
+                  None)
+        if roles.target is None and of is not None and (pobj := _child(of, {"pobj"})):
+            # "supporters of the opposition party and police clashed": the parser
+            # joins the police to the party; a clash has two sides
+            roles.target = _child(pobj, {"conj"})
     if roles.target is not None and (roles.target.i == match.token.i
                                      or roles.target.ent_type_ in ("DATE", "TIME")):
         roles.target = None
+    roles.split = (roles.actor is not None and roles.target is not None
+                   and roles.target.dep_ == "conj" and roles.actor.is_ancestor(roles.target))
     return roles
 
 
@@ -308,15 +450,46 @@ def agent_behind(actor: Token) -> Token:
     """The party behind an act or a weapon named as the subject: "shelling by Afghan
     forces hit a house" is the forces' act, "a bomb carried by militants exploded" the
     militants'."""
-    if actor.pos_ != "NOUN" and actor.tag_ != "VBG":  # "shelling" is often tagged a verb
-        return actor
+    if actor.pos_ != "NOUN" and actor.tag_ != "VBG" and actor.dep_ != "pobj":
+        return actor  # "shelling" is often tagged a verb, and so is "strikes" after "in"
     agent = _agent_pobj(actor)
     if agent is None:
         for c in actor.children:
             if c.dep_ == "acl" and c.tag_ == "VBN":
                 agent = _agent_pobj(c)
                 break
+    if agent is None and (actor.lemma_.lower(), "N") in load_triggers().plain:
+        # "killed in Egyptian air strikes", "an al Shabaab ambush killed six"
+        agent = _child(actor, {"poss"}) or _party_modifier(actor) or _earlier_party(actor)
     return agent if agent is not None else actor
+
+
+def _act_party(act: Token) -> Token | None:
+    """Who an act noun says did it: "strikes by X", "X's strikes", "Kenyan strikes",
+    "X carried out strikes"."""
+    party = _agent_pobj(act) or _child(act, {"poss"}) or _party_modifier(act)
+    if party is None and act.dep_ == "dobj" and act.head.pos_ in ("VERB", "AUX"):
+        party = _subject(act.head)
+    return party
+
+
+def _earlier_party(act: Token) -> Token | None:
+    """The party of the act a definite noun refers back to, in its own or the previous
+    sentence: "Kenyan jets carried out strikes on Belet Xaawo. The strikes killed ..."."""
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "these", "those")
+               for c in act.children):
+        return None
+    doc = act.doc
+    start = act.sent.start - 1
+    while start > 0 and not doc[start].is_sent_start:
+        start -= 1
+    lemma = act.lemma_.lower()
+    for tok in reversed(doc[max(start, 0):act.i]):
+        if tok.lemma_.lower() == lemma and tok.i != act.i:
+            party = _act_party(tok)
+            if party is not None and party.lemma_.lower() != lemma:
+                return party
+    return None
 
 
 def resolve_pronoun(pron: Token, sent: Span) -> Token | None:

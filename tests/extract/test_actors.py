@@ -1,0 +1,138 @@
+"""Actor coding: which words of a phrase give the country and the sector.
+
+Sentences are the project's own, one behaviour each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from eventscope.record import Event
+
+Code = Callable[[str, str], list[Event]]
+
+
+def coded(events: list[Event], etype: str) -> tuple[str | None, str | None, str]:
+    found = [e for e in events if e.event_type == etype and e.actor is not None]
+    assert found, f"no {etype} with an actor in {[(e.event_type, e.actor) for e in events]}"
+    actor = found[0].actor
+    assert actor is not None
+    return actor.country, actor.sector, actor.text
+
+
+@pytest.mark.parametrize("sentence", [
+    "Members of the ANC clashed with police in Nairobi.",
+    "ANC supporters clashed with police in Nairobi.",
+    "Youths of the ANC clashed with police in Nairobi.",
+])
+def test_a_party_s_backers_in_the_street_are_people_of_its_country(
+        code: Code, sentence: str) -> None:
+    country, sector, _ = coded(code(sentence, "2024-12-16"), "ASSAULT")
+    assert (country, sector) == ("ZAF", "PPL")
+
+
+def test_a_politician_s_supporters_are_people(code: Code) -> None:
+    _, sector, _ = coded(code("Supporters of President Putin attacked a rally in Moscow.",
+                              "2024-12-16"), "ASSAULT")
+    assert sector == "PPL"
+
+
+def test_members_of_an_armed_group_are_the_group(code: Code) -> None:
+    country, sector, _ = coded(code("Members of Al Shabaab attacked a police post.",
+                                    "2024-12-16"), "ASSAULT")
+    assert (country, sector) == ("SOM", "REB")
+
+
+def test_members_of_a_state_force_are_that_force(code: Code) -> None:
+    _, sector, _ = coded(code("Members of the army attacked a village near Gao.",
+                              "2024-12-16"), "ASSAULT")
+    assert sector == "MIL"
+
+
+def test_the_party_itself_stays_a_party(code: Code) -> None:
+    _, sector, _ = coded(code("The ANC accused the government of fraud.", "2024-12-16"),
+                         "ACCUSE")
+    assert sector == "PTY"
+
+
+@pytest.mark.parametrize(("sentence", "sector"), [
+    ("Border guards detained two smugglers near Gao.", "POL"),
+    ("Prison guards beat a journalist in Gao.", "POL"),
+    ("Intelligence agents detained an activist in Gao.", "MIL"),
+    ("Looters attacked shops in Gao.", "PPL"),
+])
+def test_role_words_of_acled_s_actor_categories(code: Code, sentence: str, sector: str) -> None:
+    assert coded(code(sentence, "2024-12-16"), "ASSAULT" if "attacked" in sentence
+                 or "beat" in sentence else "COERCE")[1] == sector
+
+
+def test_traders_who_riot_are_a_crowd(code: Code) -> None:
+    # traders are civilians (CVL); acting as a crowd they are people (PPL)
+    _, sector, _ = coded(code("Angry traders attacked tax collectors in Gao.", "2024-12-16"),
+                         "ASSAULT")
+    assert sector == "PPL"
+
+
+def test_an_unknown_first_party_takes_the_known_second_one(code: Code) -> None:
+    # not a clash: "and" joins allies, who are coded from the one the dictionary knows
+    country, sector, text = coded(code("Wolf Brigade and Malian soldiers attacked a camp "
+                                       "near Gao.", "2024-12-16"), "ASSAULT")
+    assert (country, sector) == ("MLI", "MIL")
+    assert text == "Wolf Brigade and Malian soldiers"
+
+
+def test_a_phrase_ends_before_an_adjective_heading_its_own_phrase(code: Code) -> None:
+    _, _, text = coded(code("Dozens of people close to the chief burned a church in Gao.",
+                            "2024-12-16"), "COERCE")
+    assert text == "Dozens of people"
+
+
+def test_a_conjunct_with_its_own_participle_is_not_a_second_party(code: Code) -> None:
+    events = code("A trader was killed by colleagues and his body set on fire in Gao.",
+                  "2024-12-16")
+    _, _, text = coded(events, "ASSAULT")
+    assert text == "colleagues"
+
+
+def test_groups_of_a_party_s_members_are_people(code: Code) -> None:
+    country, sector, _ = coded(code("Two groups of ANC youths clashed in Nairobi.",
+                                    "2024-12-16"), "ASSAULT")
+    assert (country, sector) == ("ZAF", "PPL")
+
+
+def test_a_group_of_gunmen_is_the_gunmen(code: Code) -> None:
+    _, sector, _ = coded(code("A group of gunmen attacked a bus near Gao.", "2024-12-16"),
+                         "ASSAULT")
+    assert sector == "REB"
+
+
+def test_the_group_is_the_group_named_before(code: Code) -> None:
+    events = code("A group of traders gathered in Gao. The group demanded lower taxes.",
+                  "2024-12-16")
+    found = [e for e in events if e.evidence.trigger == "demanded"]
+    assert found and found[0].actor is not None and found[0].actor.text == "The group"
+    assert found[0].actor.sector == "PPL"  # traders (CVL) making demands act as a crowd
+
+
+def test_an_opposition_leader_leads_no_government(code: Code) -> None:
+    _, sector, _ = coded(code("The opposition leader accused the government of fraud.",
+                              "2024-12-16"), "ACCUSE")
+    assert sector == "OPP"
+
+
+def test_former_soldiers_are_no_longer_the_military(code: Code) -> None:
+    _, sector, _ = coded(code("About 200 ex-soldiers demonstrated in Nairobi.", "2024-12-16"),
+                         "PROTEST")
+    assert sector == "PPL"
+
+
+@pytest.mark.parametrize(("sentence", "sector"), [
+    ("Members of the Police Wives Association marched in Nairobi.", "PPL"),
+    ("The Kenya Police Service arrested ten protesters in Nairobi.", "POL"),
+])
+def test_a_role_word_inside_a_name_codes_only_as_the_name_s_head(
+        code: Code, sentence: str, sector: str) -> None:
+    events = code(sentence, "2024-12-16")
+    assert coded(events, "PROTEST" if "marched" in sentence else "COERCE")[1] == sector

@@ -1,0 +1,128 @@
+"""Which of a sentence's dates is the event's, and what a paragraph carries forward.
+
+A date in a clause that sets the scene (a relative clause, "after ...", "over the
+death of ...") belongs to that other happening; the main clause's date is the event's
+and the one the narrative carries to its next sentences. An event no words date keeps
+its article's publication date at week precision, with no date text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from eventscope.extract.dating import event_date
+from eventscope.record import Event
+
+Code = Callable[[str, str], list[Event]]
+
+
+def by_trigger(events: list[Event], trigger: str) -> Event:
+    (found,) = [e for e in events if e.evidence.trigger == trigger]
+    return found
+
+
+def when(event: Event) -> tuple[str | None, str | None, str | None]:
+    return event.date, event.date_precision, event.date_text
+
+
+def test_a_relative_clause_dates_its_own_happening_not_the_main_one(code: Code) -> None:
+    events = code("On 29 April 2020, an activist, who was arrested on 16 April 2020 for "
+                  "breaking quarantine, said that police beat him in Baku.", "2020-05-02")
+    assert by_trigger(events, "arrested").date == "2020-04-16"
+    assert by_trigger(events, "beat").date == "2020-04-29"
+
+
+def test_the_site_of_other_clashes_does_not_date_this_one(code: Code) -> None:
+    events = code("Twelve militants were killed at the weekend near Gao, which was the site "
+                  "of other clashes on June 8.", "2016-06-21")
+    assert when(by_trigger(events, "killed")) == ("2016-06-18", "week", "at the weekend")
+
+
+def test_a_look_back_does_not_replace_the_paragraphs_date(code: Code) -> None:
+    for backstory in ("The blogger covered a demonstration against the government in "
+                      "December 2019.",
+                      "In 2018 the blogger had covered a demonstration in Minsk."):
+        events = code(f"On 6 May 2020, police arrested a blogger in Minsk. {backstory} "
+                      "Police later detained 14 protesters.", "2020-05-09")
+        assert by_trigger(events, "demonstration").date < "2020-01-01"
+        assert by_trigger(events, "detained").date == "2020-05-06"
+
+
+def test_a_narrative_moves_on_to_its_next_date(code: Code) -> None:
+    events = code("On 6 May 2020, police arrested a blogger in Minsk. On 8 May 2020, "
+                  "supporters marched in the city. Police detained 14 of them.", "2020-05-09")
+    assert by_trigger(events, "detained").date == "2020-05-08"
+
+
+def test_a_concession_in_another_month_does_not_date_the_next_sentence(code: Code) -> None:
+    events = code("On 5 May 2020, the regulator ordered the broadcaster off the air, even "
+                  "though it had promised in March to let it run. Staff protested outside "
+                  "its offices.", "2020-05-08")
+    assert by_trigger(events, "protested").date == "2020-05-05"
+
+
+def test_the_main_clause_date_wins_over_one_after_a_reason(code: Code) -> None:
+    events = code("On 4 May 2020, relatives of inmates protested in Angarsk, demanding news "
+                  "of them following a riot at the colony last month.", "2020-05-07")
+    assert by_trigger(events, "protested").date == "2020-05-04"
+
+
+def test_what_happened_before_the_event_does_not_date_it(code: Code) -> None:
+    events = code("After three tourists were killed near Gao in February, police arrested "
+                  "nine people.", "2000-03-04")
+    assert when(by_trigger(events, "arrested")) == ("2000-03-04", "week", None)
+    events = code("Students marched in Nairobi over the killing of a student leader in "
+                  "February.", "2011-03-20")
+    assert when(by_trigger(events, "marched")) == ("2011-03-20", "week", None)
+
+
+def test_a_date_before_the_subordinator_is_the_main_clauses(code: Code) -> None:
+    events = code("On 4 August 2019, after a herder was killed, hunters organized a reprisal "
+                  "attack on a Fulani camp near Menaka.", "2019-08-07")
+    assert by_trigger(events, "attack").date == "2019-08-04"
+
+
+def test_a_clipped_casualty_clause_is_dated_with_its_event(code: Code) -> None:
+    events = code("Gunmen raided a village near Menaka. Five killed, eight wounded on June 20.",
+                  "2016-06-23")
+    assert by_trigger(events, "killed").date == "2016-06-20"
+
+
+def test_the_first_of_two_coordinated_days(code: Code) -> None:
+    events = code("Herders attacked villagers in two raids, on Monday and on Saturday.",
+                  "2017-05-23")
+    assert when(by_trigger(events, "attacked")) == ("2017-05-22", "day", "on Monday")
+
+
+def test_a_fronted_date_dates_the_whole_sentence(code: Code) -> None:
+    events = code("On January 22, students in Gao took to the streets demanding the "
+                  "resumption of exams.", "2019-01-25")
+    protest = next(e for e in events if e.event_type == "PROTEST")
+    assert when(protest) == ("2019-01-22", "day", "On January 22")
+
+
+def test_a_calendar_date_beats_a_relative_one_beside_it(code: Code) -> None:
+    events = code("Pirates boarded a tanker yesterday (24 July) off Cotonou. The attack "
+                  "lasted an hour.", "2011-07-27")
+    assert by_trigger(events, "attack").date == "2011-07-24"
+
+
+def test_undated_events_keep_the_publication_date_at_week_precision() -> None:
+    assert event_date(None, date(2024, 12, 16)) == ("2024-12-16", "week", None)
+    assert event_date(None, None) == (None, None, None)
+
+
+def test_the_next_day_counts_from_the_paragraphs_date(code: Code) -> None:
+    events = code("On 5 May 2020, police raided a camp near Gao. The next day, residents "
+                  "protested in the town.", "2020-05-09")
+    assert when(by_trigger(events, "protested")) == ("2020-05-06", "day", "The next day")
+
+
+def test_a_relative_clause_on_the_attack_the_event_happened_in_dates_it(code: Code) -> None:
+    events = code("A commander was killed in an airstrike that hit his house in Gao on "
+                  "22 June.", "2016-06-25")
+    assert by_trigger(events, "killed").date == "2016-06-22"
+    events = code("Twelve militants were killed near Gao, which saw other clashes on June 8.",
+                  "2016-06-25")
+    assert when(by_trigger(events, "killed")) == ("2016-06-25", "week", None)
