@@ -92,7 +92,7 @@ def run(corpus: str, data: Path, limit: int | None) -> list[str]:
     t_spacy = time.perf_counter() - t0
     rows = []
     systems: list[tuple[str, Callable[[Doc], list[Toponym]]]] = [
-        ("eventscope", geoparse_doc), ("baseline", baseline_doc)]
+        ("eventscope", lambda doc: geoparse_doc(doc, nlp)), ("baseline", baseline_doc)]
     for name, fn in systems:
         t0 = time.perf_counter()
         preds = [fn(doc) for doc in parsed]

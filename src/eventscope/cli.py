@@ -445,7 +445,7 @@ def geoparse(
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
 
     if text is not None:
-        emit(None, geoparse_doc(nlp(text)) if text.strip() else [])
+        emit(None, geoparse_doc(nlp(text), nlp) if text.strip() else [])
         return
     assert input is not None
     failed = 0
@@ -465,7 +465,7 @@ def geoparse(
     docs = nlp.pipe(good_lines(), batch_size=batch_size, n_process=n_process)
     for doc in docs:
         _lineno, doc_id, _text = good.pop(0)
-        emit(doc_id, geoparse_doc(doc) if doc.text.strip() else [])
+        emit(doc_id, geoparse_doc(doc, nlp) if doc.text.strip() else [])
     if failed:
         raise typer.Exit(1)
 

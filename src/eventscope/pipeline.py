@@ -9,6 +9,7 @@ import multiprocessing as mp
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from .extract import code_events
@@ -17,16 +18,17 @@ from .nlp import load_nlp
 from .record import Article, Event
 
 
-def events_from_doc(doc: Doc, article: Article) -> list[Event]:
-    """The stages after parsing, for a Doc of ``article.text``."""
-    toponyms = geoparse_doc(doc)
+def events_from_doc(doc: Doc, article: Article, nlp: Language | None = None) -> list[Event]:
+    """The stages after parsing, for a Doc of ``article.text`` (parsed by ``nlp``, when it
+    is not the shared default pipeline)."""
+    toponyms = geoparse_doc(doc, nlp)
     return code_events(doc, toponyms, article)
 
 
 def process(article: Article, model: str | None = None) -> list[Event]:
     """All events of one article."""
     nlp = load_nlp(model)
-    return events_from_doc(nlp(article.text), article)
+    return events_from_doc(nlp(article.text), article, nlp)
 
 
 def extract(
@@ -62,8 +64,8 @@ def _init_worker(model: str | None) -> None:
 def _pipe(chunk: list[Article], model: str | None) -> list[tuple[Article, list[Event]]]:
     nlp = load_nlp(model)
     docs = nlp.pipe(a.text for a in chunk)
-    return [(article, events_from_doc(doc, article)) for article, doc in zip(chunk, docs,
-                                                                            strict=True)]
+    return [(article, events_from_doc(doc, article, nlp))
+            for article, doc in zip(chunk, docs, strict=True)]
 
 
 def _work(chunk: list[Article]) -> list[tuple[Article, list[Event]]]:
@@ -95,7 +97,7 @@ def process_many(
         for chunk in _chunks(articles, batch_size):
             yield from _pipe(chunk, model)
         return
-    geoparse_doc(nlp("Paris"))  # warm the gazetteer before forking
+    geoparse_doc(nlp("Paris"), nlp)  # warm the gazetteer before forking
     ctx = mp.get_context("fork")
     with ctx.Pool(n_process, initializer=_init_worker, initargs=(model,)) as pool:
         for done in pool.imap(_work, _chunks(articles, batch_size)):

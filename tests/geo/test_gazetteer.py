@@ -75,3 +75,14 @@ def test_default_index_has_countries_regions_and_curated_sites(default_index: Pa
     assert [(p.feature_code, p.country) for p in base] == [("AIRB", "SYR")]
     assert abs(base[0].lat - 35.401) < 0.01 and abs(base[0].lon - 35.948) < 0.01
     assert any(p.feature_code == "ADM1" and p.cc == "US" for p in gaz.lookup("Tex."))
+
+
+def test_default_index_knows_local_region_names_and_press_spellings(
+    default_index: Path,
+) -> None:
+    gaz = Gazetteer(default_index)
+    # iso3166-2's local names of first-level regions ("Nord-Ouest" is Cameroon's
+    # North-West too), GeoNames' doubled vowels written once, the article dropped.
+    assert ("CM", "ADM1") in {(p.cc, p.feature_code) for p in gaz.lookup("Nord-Ouest")}
+    assert ("SO", "ADM1") in {(p.cc, p.feature_code) for p in gaz.lookup("Banadir")}
+    assert "MA" in {p.cc for p in gaz.lookup("Hoceima")}

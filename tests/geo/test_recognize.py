@@ -4,9 +4,11 @@ or spells differently are still found."""
 from __future__ import annotations
 
 import pytest
+import spacy
 
 from eventscope.geo import geoparse
-from eventscope.geo.recognize import spelling_variants
+from eventscope.geo.recognize import _doc_words, dictionary_words, spelling_variants
+from eventscope.nlp import load_nlp
 from eventscope.record import Toponym
 
 pytestmark = pytest.mark.usefixtures("use_default_index")
@@ -49,3 +51,56 @@ def test_a_press_spelling_finds_the_gazetteers_romanisation() -> None:
     found = geoparse("Fighting continued in Hodeidah on Monday.")
     assert names(found) == ["Hodeidah"]
     assert found[0].country == "YEM"
+
+
+def test_the_head_noun_of_a_longer_name_is_not_a_town_of_that_name() -> None:
+    found = geoparse("Crowds gathered outside City Hall and near Trump Tower on Sunday.")
+    assert "Hall" not in names(found) and "Tower" not in names(found)
+    assert all(t.lat is None for t in found)  # buildings the gazetteer does not hold
+
+
+def test_a_country_after_a_word_for_its_part_is_still_the_country() -> None:
+    found = geoparse("Shelling continued in Northern Syria.")
+    assert [(t.name, t.country) for t in found] == [("Syria", "SYR")]
+
+
+@pytest.mark.parametrize(("text", "name", "code"), [
+    ("Two civilians were killed in Kandahar city.", "Kandahar", "PPL"),
+    ("Traders protested in Mombasa county.", "Mombasa", "ADM1"),
+])
+def test_a_lower_case_kind_word_after_a_name_is_not_part_of_it(
+    text: str, name: str, code: str,
+) -> None:
+    found = geoparse(text)
+    assert [(t.name, t.feature_code) for t in found] == [(name, code)]
+
+
+def test_a_city_district_named_city_dash_district_lies_in_the_city() -> None:
+    text = "Mortars landed in Mogadishu-Hodan district on Monday."
+    found = geoparse(text)
+    assert names(found) == ["Mogadishu-Hodan"]
+    assert (found[0].country, found[0].feature_code) == ("SOM", "PPLC")
+
+
+def test_one_typing_slip_in_a_city_name_is_forgiven() -> None:
+    found = geoparse("Clashes erupted in Mogadshu on Friday.")
+    assert [(t.name, t.country) for t in found] == [("Mogadshu", "SOM")]
+
+
+def test_the_word_list_comes_from_the_pipeline_that_parsed_the_doc() -> None:
+    blank = spacy.blank("en")
+    assert dictionary_words(blank) == frozenset()  # no lemmatizer, no word list
+    assert _doc_words(blank("Grenade attacks")) == frozenset()
+    nlp = load_nlp()
+    assert "grenade" in dictionary_words(nlp)
+    assert _doc_words(nlp("Grenade attacks")) is dictionary_words(nlp)
+
+
+def test_a_word_that_begins_arabic_names_is_not_a_town_before_the_rest() -> None:
+    found = geoparse("Shells injured two health workers in Abu Salim.")
+    assert names(found) == ["Abu Salim"]  # not "Abu", a town in India
+
+
+def test_an_assimilated_article_joins_a_name() -> None:
+    found = geoparse("The body was found in Deir ez Zor countryside.")
+    assert [(t.name, t.country) for t in found] == [("Deir ez Zor", "SYR")]

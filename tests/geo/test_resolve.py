@@ -7,7 +7,7 @@ import pytest
 
 from eventscope.geo import geoparse, precision_of
 from eventscope.geo.gazetteer import KIND_NAME, Place
-from eventscope.geo.resolve import _namesake
+from eventscope.geo.resolve import _namesake, _within
 from eventscope.record import Toponym
 
 pytestmark = pytest.mark.usefixtures("use_default_index")
@@ -64,3 +64,24 @@ def test_the_main_town_replaces_its_region_only_inside_it() -> None:
     assert _namesake(region, [region, town], region_cue=False) is town
     assert _namesake(region, [region, elsewhere], region_cue=False) is region
     assert _namesake(town, [region, town], region_cue=True) is region
+
+
+def test_a_qualifier_chain_is_read_in_one_country() -> None:
+    # "Nord-Ouest" alone is Haiti's department as likely as Cameroon's region.
+    found = by_name(geoparse("Soldiers shot a man in Kumbo town (Bui, Nord-Ouest) on Monday."))
+    assert found["Kumbo"].country == found["Nord-Ouest"].country == "CMR"
+    assert found["Nord-Ouest"].feature_code == "ADM1"
+
+
+def test_a_chain_member_with_no_reading_inside_the_chain_is_left_unresolved() -> None:
+    found = by_name(geoparse("Mortars landed in Mogadishu-Hodan district (Hodan, Banadir)."))
+    assert found["Mogadishu-Hodan"].country == found["Banadir"].country == "SOM"
+    assert found["Hodan"].lat is None  # not a namesake town in another country
+
+
+def test_within_reads_countries_regions_and_nearby_towns() -> None:
+    town = place("Eastford", "PPL", 20_000)
+    assert _within(town, place("Northshire", "ADM1", 500_000))
+    assert not _within(town, place("Southmoor", "ADM1", 500_000, admin1="02"))
+    assert _within(town, place("Westby", "PPL", 90_000, lat=10.2))  # 22 km away
+    assert not _within(town, place("Farport", "PPL", 90_000, lat=12.0))

@@ -4,7 +4,8 @@ Public API:
 
 - :func:`geoparse` ``(text, model=None) -> list[Toponym]``: parse ``text`` with the shared
   spaCy pipeline, then :func:`geoparse_doc`.
-- :func:`geoparse_doc` ``(doc) -> list[Toponym]``: place names in an already parsed Doc,
+- :func:`geoparse_doc` ``(doc, nlp=None) -> list[Toponym]``: place names in an already
+  parsed Doc (``nlp``: the pipeline that parsed it, when it is not the shared one),
   character offsets into ``doc.text``, each resolved against the gazetteer (``score`` in
   0..1 says how sure the ranking is). Called once per article by the pipeline.
 - :func:`precision_of` ``(toponym) -> 1 | 2 | 3``: ACLED geo-precision of a resolved

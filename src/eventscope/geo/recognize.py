@@ -8,7 +8,12 @@ more (not a dictionary word, not inside an organisation's name: "Red Cross", "Ma
 Clinic"). A one-word "person" after a locative preposition that names a sizeable place
 is the place ("killed in Gao"), and a name taken as a place once in a document is taken
 at its other mentions too. "X, Y" pairs record Y as X's qualifier ("Alexandria,
-Louisiana"); Y, "X province" and "province of X" are marked as naming the region.
+Louisiana"); Y, "X province" and "province of X" are marked as naming the region; "X (Y,
+Z)" and "X town, Y" state that Y contains X (resolved jointly). A dictionary word that
+ends a longer capitalised name ("City Hall", "Khowajak Baba") is that name's head noun,
+not a town; a lower-case kind word after a name ("Kandahar city") is not part of it;
+"Mogadishu-Karan district" lies in the city it starts with; an unknown place name one
+typing slip from a city is that city.
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
 
 from .fold import fold
 from .gazetteer import DATA_DIR, KIND_DEMONYM, Gazetteer, Place
@@ -32,6 +40,10 @@ MAX_TOKENS = 6
 # Under this population a gazetteer-only match is a "small place": a capitalised word is
 # then more often a common word or part of an organisation's name than the place.
 SMALL_POP = 10_000
+# A town at least this big is a city that names its districts ("Mogadishu-Karan").
+CITY_POP = 100_000
+# Typing slips are corrected only in names this long, and only to places this big.
+TYPO_MIN_LEN, TYPO_MIN_POP = 6, 50_000
 
 
 @dataclass
@@ -45,6 +57,9 @@ class Mention:
     candidates: list[Place]
     label: str  # spaCy label, or "GAZ" for a gazetteer-only match
     qualifier: int | None = None  # index of the mention that qualifies this one ("X, Y")
+    # The text states that the qualifier contains this place ("X (Y, Z)", "X town, Y"):
+    # the two are resolved jointly to one consistent reading.
+    contained: bool = False
     qualifier_states: set[str] = field(default_factory=set)  # admin1 names from "X, Tex."
     region_cue: bool = False  # "X province", "governorate of X": the text means the region
 
@@ -98,23 +113,69 @@ def _variant_candidates(keys: set[str], gaz: Gazetteer) -> dict[str, list[Place]
                 and not _small([c])}
         if seen:
             out[key] = list(seen.values())
+    # Still unknown: a typing slip ("Timbutku") of a city or region, for names long
+    # enough that one slip does not make another name (and slips after the first letters,
+    # where typing slips fall).
+    for key in keys - out.keys():
+        if len(key) < TYPO_MIN_LEN:
+            continue
+        slips = _one_slip(key)
+        seen = {c.id: c for name, cands in gaz.lookup_alike(key, 3, TYPO_MIN_POP).items()
+                if name in slips for c in cands if c.kind != KIND_DEMONYM}
+        if seen:
+            out[key] = list(seen.values())
     return out
 
 
-@lru_cache(maxsize=1)
-def _dictionary_words() -> frozenset[str]:
-    """Lower-case English words: the WordNet lemma index that the shared spaCy model's
-    lemmatizer carries (empty when the model has none)."""
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_slip(key: str) -> set[str]:
+    """Keys one typing slip from ``key``: two letters swapped, one letter dropped, added
+    or replaced."""
+    cuts = [(key[:i], key[i:]) for i in range(len(key) + 1)]
+    return ({a + b[1:] for a, b in cuts if b}
+            | {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+            | {a + ch + b[1:] for a, b in cuts if b for ch in _LETTERS}
+            | {a + ch + b for a, b in cuts for ch in _LETTERS}) - {key}
+
+
+_WORDS_BY_MODEL: dict[str, frozenset[str]] = {}
+# Pipelines seen, by their vocab (which their Docs share): (vocab, words) pairs, the
+# vocab kept so that its id is not reused.
+_WORDS_BY_VOCAB: dict[int, tuple[Vocab, frozenset[str]]] = {}
+
+
+def dictionary_words(nlp: Language) -> frozenset[str]:
+    """Lower-case English words: the WordNet lemma index that ``nlp``'s lemmatizer
+    carries (empty when it has none). Cached per model name."""
+    seen = _WORDS_BY_VOCAB.get(id(nlp.vocab))
+    if seen is not None and seen[0] is nlp.vocab:
+        return seen[1]
+    name = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+    words = _WORDS_BY_MODEL.get(name)
+    if words is None:
+        words = frozenset()
+        if "lemmatizer" in nlp.pipe_names:
+            lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+            if lookups.has_table("lemma_index"):
+                table = lookups.get_table("lemma_index")
+                words = frozenset(w for pos in table for w in table[pos])
+        _WORDS_BY_MODEL[name] = words
+    _WORDS_BY_VOCAB[id(nlp.vocab)] = (nlp.vocab, words)
+    return words
+
+
+def _doc_words(doc: Doc) -> frozenset[str]:
+    """The dictionary words of the pipeline that parsed ``doc``: one seen before by
+    :func:`dictionary_words`, else the configured shared pipeline (callers with another
+    pipeline pass it to :func:`recognize`)."""
+    seen = _WORDS_BY_VOCAB.get(id(doc.vocab))
+    if seen is not None and seen[0] is doc.vocab:
+        return seen[1]
     from ..nlp import load_nlp
 
-    nlp = load_nlp()
-    if "lemmatizer" not in nlp.pipe_names:
-        return frozenset()
-    lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
-    if not lookups.has_table("lemma_index"):
-        return frozenset()
-    table = lookups.get_table("lemma_index")
-    return frozenset(w for pos in table for w in table[pos])
+    return dictionary_words(load_nlp())
 
 
 def _small(cands: list[Place], counties: bool = True) -> bool:
@@ -126,6 +187,15 @@ def _small(cands: list[Place], counties: bool = True) -> bool:
         or c.feature_class == "A" and (counties or c.feature_code != "ADM2")
         for c in cands
     )
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """Name articles ("el Mina"), generic words after a name ("Kandahar city"), words
+    that name a part of a place before its name ("Northern Syria") and words that begin
+    names ("Abu Salim")."""
+    return (_word_list("name_articles.txt"), _word_list("generic_place_words.txt"),
+            _word_list("direction_words.txt"), _word_list("name_heads.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -148,9 +218,12 @@ def _capitalised(tok: Token) -> bool:
 def _can_start(tok: Token, connectors: frozenset[str]) -> bool:
     if _capitalised(tok):
         return True
-    # Arabic article before a hyphen: "al-Tanf", "el-Fasher".
-    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-    return tok.lower_ in connectors and nxt is not None and nxt.text == "-"
+    # Arabic article before a hyphen or a name: "al-Tanf", "el-Fasher", "el Mina".
+    low = tok.lower_
+    if low not in connectors or tok.i + 1 == len(tok.doc):
+        return False
+    nxt = tok.doc[tok.i + 1]
+    return nxt.text == "-" or low in _place_words()[0] and _capitalised(nxt)
 
 
 def _can_continue(tok: Token, connectors: frozenset[str], site_words: frozenset[str]) -> bool:
@@ -163,11 +236,11 @@ def _can_continue(tok: Token, connectors: frozenset[str], site_words: frozenset[
     )
 
 
-def _ngrams(doc: Doc) -> dict[tuple[int, int], str]:
-    """Token ranges (start, end) of candidate names and their folded keys."""
+def _ngrams(doc: Doc, text: str) -> dict[tuple[int, int], str]:
+    """Token ranges (start, end) of candidate names and their folded keys (``text``:
+    doc.text, which spaCy builds afresh on each access)."""
     connectors, site_words, _, _ = _lexicon()
     out: dict[tuple[int, int], str] = {}
-    text = doc.text  # built afresh on each access: read once
     for i, tok in enumerate(doc):
         if not _can_start(tok, connectors):
             continue
@@ -211,6 +284,51 @@ def _looks_proper(
     return True
 
 
+def _tail_of_name(doc: Doc, a: int, cands: list[Place]) -> bool:
+    """Whether the word at ``a`` ends a longer name that runs on from the word before
+    it (a capitalised word, or an article as in "el Mina"), so that alone it names no
+    place: not when the word names a country or continent ("Northern Syria"), or a
+    sizeable place after a word for a part of it ("Greater London")."""
+    if a == 0:
+        return False
+    prev, tok = doc[a - 1], doc[a]
+    articles, _generic, directions, _heads = _place_words()
+    if tok.ent_iob_ == "B":
+        return False  # a name of its own right after another one ("Syrian Aleppo")
+    if prev.lower_ in articles and not _capitalised(prev):
+        return True
+    if not (_capitalised(prev) and any(ch.isalpha() for ch in prev.text)):
+        return False
+    if prev.is_sent_start and prev.pos_ != "PROPN":
+        return False  # "In Paris", "Troops ..."
+    # A country or continent (or its adjective), or a city of that very name ("Dublin",
+    # not "The Valley"), is named by the word alone; a word that is also a small town or
+    # a region ("Hall", "Plateau") is the longer name's head noun.
+    key = fold(tok.text)
+    if any(c.feature_code.startswith("PCL") or c.feature_code == "CONT"
+           or c.kind == KIND_DEMONYM
+           or (c.feature_code == "PPLC" or c.feature_class == "P" and c.population >= CITY_POP)
+           and fold(c.name) == key for c in cands):
+        return False
+    return not (prev.lower_ in directions and not _small(cands))
+
+
+def _district_compounds(doc: Doc, text: str) -> dict[tuple[int, int], str]:
+    """'A-B district' token ranges (A-B) with the folded key of A (``text``: doc.text)."""
+    generic = _place_words()[1]
+    out: dict[tuple[int, int], str] = {}
+    # Token objects are costly: visit the hyphen tokens only, found from their offsets.
+    starts = doc.to_array("IDX")
+    at = [hit.start() for hit in re.finditer("-", text)]
+    for i in (int(i) for i in np.searchsorted(starts, at) if i < len(doc)):
+        if doc[i].text != "-":
+            continue
+        if (0 < i < len(doc) - 2 and _capitalised(doc[i - 1]) and _capitalised(doc[i + 1])
+                and doc[i + 2].text in generic and (key := fold(doc[i - 1].text))):
+            out[(i - 1, i + 2)] = key
+    return out
+
+
 def _inside_org(a: int, b: int, org: Span) -> bool:
     """Whether tokens a..b (within ``org``) read as part of the organisation's own name:
     anywhere but at its start ("International Committee of the Red Cross"), or the whole
@@ -221,33 +339,51 @@ def _inside_org(a: int, b: int, org: Span) -> bool:
 
 
 def _trim(ent: Span) -> Span | None:
-    """The entity without a leading article or a trailing possessive or full stop
-    ("the Red River", "Boone County's", "Santa Ana.")."""
+    """The entity without a leading article, a trailing possessive or full stop or a
+    lower-case word for the kind of place ("the Red River", "Boone County's", "Santa
+    Ana.", "Kandahar city")."""
     a, b = ent.start, ent.end
     while a < b and ent.doc[a].lower_ in {"the", "a"}:
         a += 1
+    generic = _place_words()[1]
     while b > a and (ent.doc[b - 1].lower_ in {"'s", "\u2019s", "'", "\u2019"}
-                     or ent.doc[b - 1].is_punct):
+                     or ent.doc[b - 1].is_punct
+                     or b - 1 > a and ent.doc[b - 1].text in generic):  # "Kandahar city"
         b -= 1
     if a == b:
         return None
     return Span(ent.doc, a, b, label=ent.label_)
 
 
-def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
-    """Place-name mentions in ``doc``, in text order, with their candidates."""
-    _, _, not_places, abbrev = _lexicon()
-    grams = _ngrams(doc)
+def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Mention]:
+    """Place-name mentions in ``doc``, in text order, with their candidates. ``nlp`` is
+    the pipeline that parsed ``doc`` (its word list tells common words from names)."""
+    connectors, _, not_places, abbrev = _lexicon()
+    name_heads = _place_words()[3]
+    text = doc.text
+    grams = _ngrams(doc, text)
     ents = [span for e in doc.ents if e.label_ in PLACE_LABELS or e.label_ == "NORP"
             if (span := _trim(e)) is not None]
     ent_keys = {(e.start, e.end): fold(e.text) for e in ents}
-    found = gaz.lookup_many([*grams.values(), *ent_keys.values()])
+    districts = _district_compounds(doc, text)
+    found = gaz.lookup_many([*grams.values(), *ent_keys.values(), *districts.values()])
+    for (a, b), key in districts.items():
+        # "Mogadishu-Karan district": a district of the city its name starts with, when
+        # the whole name is unknown.
+        if not found.get(grams.get((a, b), "")) and any(
+                c.feature_class == "P" and c.population >= CITY_POP for c in found[key]):
+            grams[(a, b)] = key
     # Spelling variants only for unknown names that spaCy calls places, long enough to
     # say more than their vowels, and not words ("Ave", acronyms, "Ebola").
-    words = _dictionary_words()
-    unknown = {key for e in ents if e.label_ in PLACE_LABELS and not e.text.isupper()
-               if len(key := ent_keys[(e.start, e.end)]) >= 5 and not found.get(key)
-               and key not in words}
+    words = dictionary_words(nlp) if nlp is not None else _doc_words(doc)
+    locative = _word_list("locative_prepositions.txt")
+    # A lone unknown name after "in", "near" is a place too, whatever spaCy calls it
+    # ("a camp in Timbutku" tagged ORG).
+    named = [e for e in ents if e.label_ in PLACE_LABELS] + [
+        e for e in doc.ents if len(e) == 1 and e.label_ in {"ORG", "PERSON", "NORP"}
+        and e.start > 0 and doc[e.start - 1].lower_ in locative]
+    unknown = {key for e in named if not e.text.isupper()
+               if len(key := fold(e.text)) >= 5 and not found.get(key) and key not in words}
     found |= _variant_candidates(unknown, gaz)
 
     blocked = [False] * len(doc)
@@ -262,7 +398,6 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
     for n, e in enumerate(orgs):
         for t in range(e.start, e.end):
             org_of[t] = n
-    locative = _word_list("locative_prepositions.txt")
 
     taken = [False] * len(doc)
     spent = [False] * len(doc)  # inside a longer name turned down as an organisation's
@@ -297,6 +432,11 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
         host = next((e for e in ents if e.start <= a and b <= e.end), None)
         if host is not None and (a, b) != (host.start, host.end) and b != host.end:
             continue  # "South" of "South Ossetia": a part must include the name's head
+        if b - a == 1 and span[0].lower_ in words and _tail_of_name(doc, a, cands):
+            continue  # "Hall" of "City Hall", "Hood" of "Fort Hood", "Baba" of "Khowajak Baba"
+        if b - a == 1 and span[0].lower_ in name_heads and b < len(doc) and (
+                _capitalised(doc[b]) or doc[b].text == "-" or doc[b].lower_ in connectors):
+            continue  # "Abu" of "Abu Salim", "Wadi" of "Wadi al-Rabi"
         labels = {ent_label[t] for t in range(a, b)}
         label = next((lb for lb in ("GPE", "LOC", "FAC", "NORP") if lb in labels), "GAZ")
         # An adjective with a demonym reading is the demonym ("Canadian officials"),
@@ -335,9 +475,30 @@ def recognize(doc: Doc, gaz: Gazetteer) -> list[Mention]:
         # is the building, not the towns that have the name as an alternate.
         curated = [c for c in cands if c.feature_class == "S" and c.source.startswith("curated")]
         take(a, b, label if (a, b) in ent_at else "GAZ", curated or cands)
-    # Place entities the gazetteer does not know are still place names.
+    # Place entities the gazetteer does not know are still place names; one that starts
+    # with a sizeable place is named after it and lies there ("London International
+    # Airport", "Athens Regional Park").
+    # "Oaxaca State", "Akita Prefecture", "Manchester City": a known name and a word for
+    # its kind, which the gazetteer may not hold together.
+    directions, kind_words = _place_words()[2], _region_words() | _place_words()[1]
+    heads = {(e.start, e.end): fold(doc[e.start : e.end - 1].text) for e in ents
+             if len(e) > 1 and doc[e.end - 1].lower_ in kind_words}
+    found |= gaz.lookup_many(heads.values())
     for e in ents:
-        if e.label_ in PLACE_LABELS and not any(taken[e.start : e.end]):
+        if e.label_ not in PLACE_LABELS or any(taken[e.start : e.end]):
+            continue
+        own = [c for c in found.get(ent_keys[(e.start, e.end)], []) if c.kind != KIND_DEMONYM]
+        head = [c for c in found.get(heads.get((e.start, e.end), ""), [])
+                if c.kind != KIND_DEMONYM]
+        lead = next(((e.start, j) for j in range(e.end - 1, e.start, -1)
+                     if (gram := grams.get((e.start, j))) and found.get(gram)), None)
+        cands = [c for c in found[grams[lead]] if c.kind != KIND_DEMONYM] if lead else []
+        if own or head:  # a name the n-grams could not spell ("Côte d'Ivoire")
+            take(e.start, e.end, e.label_, own or head)
+        elif (lead and cands and not _small(cands) and doc[e.start].lower_ not in directions
+              and not (lead[1] - lead[0] == 1 and doc[e.start].lower_ in name_heads)):
+            take(*lead, "GAZ", cands)
+        else:
             take(e.start, e.end, e.label_, [])
     # A name taken as a place once is the same place at its other mentions ("Menaka"
     # tagged a place, later a person), unless there it is part of a longer name.
@@ -369,16 +530,22 @@ def _link_qualifiers(
     doc: Doc, spans: list[tuple[int, int, str, list[Place]]], mentions: list[Mention],
     abbrev: dict[str, str],
 ) -> None:
-    """'X, Y': Y (a region, country or state abbreviation) qualifies X."""
+    """'X, Y': Y (a region, country or state abbreviation) qualifies X. 'X (Y', 'X town,
+    Y' and 'X town (Y': Y, whatever it is, contains X."""
+    generic = _place_words()[1]
     starts = {a: i for i, (a, *_rest) in enumerate(spans)}
     for i, (_a, b, *_rest) in enumerate(spans):
-        if b + 1 >= len(doc) or doc[b].text != ",":
+        named_kind = b < len(doc) and doc[b].lower_ in generic  # "Bamenda town"
+        c = b + 1 if named_kind else b
+        if c + 1 >= len(doc) or doc[c].text not in {",", "("}:
             continue
-        j = starts.get(b + 1)
-        if j is not None and any(
-            c.feature_code.startswith(("ADM", "PCL")) for c in mentions[j].candidates
+        j = starts.get(c + 1)
+        if j is not None and (named_kind or doc[c].text == "("):
+            mentions[i].qualifier, mentions[i].contained = j, True
+        elif j is not None and doc[c].text == "," and any(
+            p.feature_code.startswith(("ADM", "PCL")) for p in mentions[j].candidates
         ):
             mentions[i].qualifier = j
-        state = abbrev.get(doc[b + 1].text.rstrip("."))
-        if state is not None:
+        state = abbrev.get(doc[c + 1].text.rstrip("."))
+        if state is not None and doc[c].text == ",":
             mentions[i].qualifier_states.add(state)

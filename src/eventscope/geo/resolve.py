@@ -6,13 +6,15 @@ the document's other places, whether an "X, Y" qualifier agrees, how near it lie
 the other places). The model in ``data/ranker.json`` scores them (gradient-boosted
 trees trained by ``scripts/train_geo_ranker.py``), else the hand-set linear weights
 below. Two passes: the second measures nearness to the first
-pass's picks. Last, a region that shares its name with its main town gives way to the
-town unless the text says it means the region ("Latakia" the city, "Latakia province"
-the governorate).
+pass's picks. Qualifier chains ("Bamenda town (Mezam, Nord-Ouest)") then take their
+likeliest consistent reading: each place inside the next. Last, a region that shares its
+name with its main town gives way to the town unless the text says it means the region
+("Latakia" the city, "Latakia province" the governorate).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -203,7 +205,8 @@ def candidate_features(mentions: list[Mention]) -> list[list[list[float]]]:
 
     def full(i: int, k: int, context: list[float]) -> list[float]:
         m, c = mentions[i], mentions[i].candidates[k]
-        q = _qualifies(c, mentions[m.qualifier] if m.qualifier is not None else None,
+        qual = mentions[m.qualifier] if m.qualifier is not None else None
+        q = _qualifies(c, qual if qual is not None and qual.candidates else None,
                        m.qualifier_states)
         return [*priors[i][k], float(q is True), float(q is False), *context[:3],
                 float(m.label in {"GPE", "LOC", "FAC"}), *context[3:],
@@ -313,23 +316,102 @@ def _contains(region: Place, town: Place) -> bool:
         region.lat, region.lon, town.lat, town.lon) <= ADM2_TOWN_KM
 
 
-def resolve(mentions: list[Mention]) -> list[tuple[Place | None, float]]:
-    """The chosen place for each mention and its probability under the ranker."""
+# A town qualifies a place within this distance ("the Khowajak Baba area of Kandahar").
+TOWN_PART_KM = 50.0
+
+
+def _within(child: Place, parent: Place) -> bool:
+    """Whether ``parent`` can contain ``child``: its country, its region, or a town or
+    site it lies by."""
+    if parent.feature_code in {"CONT", "RGN", "OCN", "SEA"}:
+        return True
+    if parent.cc != child.cc:
+        return False
+    if parent.feature_code in COUNTRY_CODES:
+        return True
+    if parent.feature_code == "ADM1":
+        return child.admin1_code == parent.admin1_code or (
+            parent.admin1 is not None and child.admin1 == parent.admin1)
+    if child.feature_code in COUNTRY_CODES or child.feature_code == "ADM1":
+        return False
+    limit = ADM2_TOWN_KM if parent.feature_code == "ADM2" else TOWN_PART_KM
+    return haversine_km(child.lat, child.lon, parent.lat, parent.lon) <= limit
+
+
+# Joint readings weigh this many of each mention's likeliest candidates; leaving a
+# mention unresolved costs as much as a candidate this unlikely.
+CHAIN_TOP, UNRESOLVED_PROB = 6, 1e-4
+
+
+def _chains(mentions: list[Mention]) -> list[list[int]]:
+    """Qualifier chains, outermost name first ("X (Y, Z)": X, Y, Z)."""
+    qualifiers = {m.qualifier for m in mentions if m.qualifier is not None}
+    out = []
+    for i, m in enumerate(mentions):
+        if i in qualifiers or m.qualifier is None:
+            continue
+        chain = [i]
+        while (q := mentions[chain[-1]].qualifier) is not None and q not in chain:
+            chain.append(q)
+        out.append(chain)
+    return out
+
+
+def _joint(chain: list[int], mentions: list[Mention], probs: list[list[float]],
+           picks: list[int | None]) -> None:
+    """Rewrite ``picks`` of a qualifier chain to its likeliest consistent reading: each
+    resolved member lies within the next resolved one. Where the text states the
+    containment a member may be left unresolved (no reading of it fits); a plain
+    "X, Y" only changes when everyone keeps a reading."""
+    members = [i for i in chain if probs[i]]
+    if len(members) < 2:
+        return
+    stated = any(mentions[i].contained for i in chain[:-1])
+    options = []
+    for i in members:
+        top = sorted(range(len(probs[i])), key=lambda k: -probs[i][k])[:CHAIN_TOP]
+        options.append([*top, None] if stated else top)
+    best: tuple[float, list[int | None]] | None = None
+    for combo in itertools.product(*options):
+        chosen = [(i, k) for i, k in zip(members, combo, strict=True) if k is not None]
+        if any(not _within(mentions[a].candidates[ka], mentions[b].candidates[kb])
+               for (a, ka), (b, kb) in itertools.pairwise(chosen)):
+            continue
+        score = sum(math.log(probs[i][k]) if k is not None else math.log(UNRESOLVED_PROB)
+                    for i, k in zip(members, combo, strict=True))
+        if best is None or score > best[0]:
+            best = (score, list(combo))
+    if best is not None:
+        for i, k in zip(members, best[1], strict=True):
+            picks[i] = k
+
+
+def resolve(
+    mentions: list[Mention], ranker: Ranker | None = None,
+) -> list[tuple[Place | None, float]]:
+    """The chosen place for each mention and its probability under ``ranker`` (default:
+    :func:`load_ranker`)."""
     feats = candidate_features(mentions)
     flat = [row for rows in feats for row in rows]
-    scores = load_ranker().scores(np.asarray(flat)).tolist() if flat else []
-    result: list[tuple[Place | None, float]] = []
+    ranker = ranker or load_ranker()
+    scores = ranker.scores(np.asarray(flat)).tolist() if flat else []
+    probs: list[list[float]] = []
     at = 0
-    for m, rows in zip(mentions, feats, strict=True):
-        if not rows:
+    for rows in feats:
+        probs.append(_softmax(scores[at : at + len(rows)]) if rows else [])
+        at += len(rows)
+    picks: list[int | None] = [
+        max(range(len(p)), key=p.__getitem__) if p else None for p in probs]
+    for chain in _chains(mentions):
+        _joint(chain, mentions, probs, picks)
+    result: list[tuple[Place | None, float]] = []
+    for m, p, best in zip(mentions, probs, picks, strict=True):
+        if best is None:
             result.append((None, 0.0))
             continue
-        probs = _softmax(scores[at : at + len(rows)])
-        at += len(rows)
-        best = max(range(len(probs)), key=probs.__getitem__)
         place = _namesake(m.candidates[best], m.candidates, m.region_cue)
         # The town and its region are one reading of the name: their odds add up.
-        prob = probs[best] if place is m.candidates[best] else min(
-            1.0, probs[best] + probs[m.candidates.index(place)])
+        prob = p[best] if place is m.candidates[best] else min(
+            1.0, p[best] + p[m.candidates.index(place)])
         result.append((place, prob))
     return result
