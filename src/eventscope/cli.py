@@ -504,7 +504,7 @@ def gazetteer_build(
     ] = None,
 ) -> None:
     """Build the gazetteer index from the packaged data, plus any GeoNames dumps given."""
-    from .geo.gazetteer import GazetteerError, build, default_path
+    from .geo.gazetteer import GazetteerError, build, default_path, remove_stale
 
     target = output or default_path()
     if if_missing and target.exists():
@@ -518,6 +518,9 @@ def gazetteer_build(
     except GazetteerError as exc:
         fail(str(exc))
     typer.echo(f"gazetteer index written to {built}", err=True)
+    if output is None:
+        for old in remove_stale(built.parent):
+            typer.echo(f"removed the outdated index {old}", err=True)
 
 
 # --- eval -------------------------------------------------------------------------------

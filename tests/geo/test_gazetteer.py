@@ -86,3 +86,15 @@ def test_default_index_knows_local_region_names_and_press_spellings(
     assert ("CM", "ADM1") in {(p.cc, p.feature_code) for p in gaz.lookup("Nord-Ouest")}
     assert ("SO", "ADM1") in {(p.cc, p.feature_code) for p in gaz.lookup("Banadir")}
     assert "MA" in {p.cc for p in gaz.lookup("Hoceima")}
+
+
+def test_outdated_index_versions_are_removed_and_others_kept(tmp_path: Path) -> None:
+    from eventscope.geo.gazetteer import VERSION, remove_stale
+
+    old = tmp_path / f"gazetteer-v{VERSION - 1}.sqlite"
+    current = tmp_path / f"gazetteer-v{VERSION}.sqlite"
+    unrelated = tmp_path / "gazetteer-vX.sqlite"
+    for path in (old, current, unrelated):
+        path.write_bytes(b"")
+    assert remove_stale(tmp_path) == [old]
+    assert not old.exists() and current.exists() and unrelated.exists()

@@ -89,6 +89,18 @@ def default_path() -> Path:
     return Path(base) / "eventscope" / f"gazetteer-v{VERSION}.sqlite"
 
 
+def remove_stale(directory: Path) -> list[Path]:
+    """Delete the indexes of older versions in ``directory`` (each is ~45 MB and no
+    release reads them again); returns what was removed."""
+    stale = []
+    for path in directory.glob("gazetteer-v*.sqlite"):
+        version = path.stem.removeprefix("gazetteer-v")
+        if version.isdigit() and int(version) < VERSION:
+            path.unlink(missing_ok=True)
+            stale.append(path)
+    return stale
+
+
 # --- query -------------------------------------------------------------------------------
 
 _SELECT = """
