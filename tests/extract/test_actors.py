@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
+from eventscope.extract.lexicon import load_actor_dictionary
 from eventscope.record import Event
 
 Code = Callable[[str, str], list[Event]]
@@ -136,3 +137,78 @@ def test_a_role_word_inside_a_name_codes_only_as_the_name_s_head(
         code: Code, sentence: str, sector: str) -> None:
     events = code(sentence, "2024-12-16")
     assert coded(events, "PROTEST" if "marched" in sentence else "COERCE")[1] == sector
+
+
+def test_an_acronym_in_capitals_still_names_its_actor(code: Code) -> None:
+    country, sector, _ = coded(code("US troops attacked a militia camp near Gao.",
+                                    "2024-12-16"), "ASSAULT")
+    assert (country, sector) == ("USA", "MIL")
+
+
+@pytest.mark.parametrize(("sentence", "etype", "role", "country"), [
+    ("Gunmen fired at us near Gao, the villagers said.", "ASSAULT", "target", None),
+    ("A group of car owners protested in Nairobi.", "PROTEST", "actor", "KEN"),
+    ("Rebels attacked a checkpoint in Bir Gandouz near Gao.", "ASSAULT", "target", None),
+])
+def test_a_word_spelled_like_an_acronym_is_not_the_acronym(
+        code: Code, sentence: str, etype: str, role: str, country: str | None) -> None:
+    # "us" is no United States, "car" no Central African Republic, the "Bir" of a place
+    # name no Cameroonian battalion (BIR)
+    event = next(e for e in code(sentence, "2024-12-16") if e.event_type == etype)
+    party = event.actor if role == "actor" else event.target
+    assert party is not None and party.country == country
+
+
+@pytest.mark.parametrize(("sentence", "country"), [
+    ("Taliban fighters attacked a police post in Herat.", "AFG"),
+    ("Al-Shabab militants attacked a police post in Nairobi.", "SOM"),
+    ("Ansar Dine fighters attacked an army post near Gao.", "MLI"),
+    ("Islamic State fighters attacked an army post near Gao.", "IMG"),
+    # the parser reads "IS" as the verb "is"; the acronym still names the group
+    ("On 3 May 2020, IS militants killed a soldier near Gao.", "IMG"),
+])
+def test_named_armed_groups_carry_the_country_they_operate_in(
+        code: Code, sentence: str, country: str) -> None:
+    # one country of operation, else CAMEO's IMG (international militarized group)
+    assert coded(code(sentence, "2024-12-16"), "ASSAULT")[:2] == (country, "REB")
+
+
+@pytest.mark.parametrize(("sentence", "etype", "sector"), [
+    ("Security forces fired tear gas to disperse protesters in Nairobi.", "COERCE", "POL"),
+    ("Nigeria Customs seized 40 bags of rice near Gao.", "COERCE", "POL"),
+    ("Defence and security forces attacked a militant camp near Gao.", "ASSAULT", "MIL"),
+    ("A gendarme shot a trader in Gao.", "ASSAULT", "MIL"),
+])
+def test_forces_of_public_order_are_police_and_the_army_s_are_military(
+        code: Code, sentence: str, etype: str, sector: str) -> None:
+    assert coded(code(sentence, "2024-12-16"), etype)[1] == sector
+
+
+def test_a_demonym_compounded_to_a_group_s_unit_names_its_people_not_its_country(
+        code: Code) -> None:
+    country, _, _ = coded(code("The PMF's Turkmen Brigades attacked an IS position.",
+                               "2024-12-16"), "ASSAULT")
+    assert country == "IRQ"
+
+
+def test_a_date_before_a_comma_is_not_part_of_the_actor_s_words(code: Code) -> None:
+    _, _, text = coded(code("On 17 August 2019, regime and pro-regime militia forces "
+                            "attacked a village near Gao.", "2024-12-16"), "ASSAULT")
+    assert text == "regime and pro-regime militia forces"
+
+
+def test_acronyms_do_not_hide_places_spelled_like_them() -> None:
+    # BLA is the Baloch Liberation Army, Bla a town in Mali; the Taliban is never a place
+    not_places = load_actor_dictionary().not_places()
+    assert "bla" not in not_places and "taliban" in not_places
+
+
+@pytest.mark.parametrize(("sentence", "etype", "country"), [
+    ("Bosnian Serbs demanded a truce with Moslem forces.", "REQUEST", "BIH"),
+    ("The Albanians of southern Serbia are demanding autonomy.", "REQUEST", "SRB"),
+    ("Syrian Turkmen fighters attacked a village.", "ASSAULT", "SYR"),
+    ("Serbs attacked a village.", "ASSAULT", "SRB"),
+])
+def test_a_people_named_with_the_country_they_live_in_are_that_country_s(
+        code: Code, sentence: str, etype: str, country: str) -> None:
+    assert coded(code(sentence, "2024-12-16"), etype)[0] == country

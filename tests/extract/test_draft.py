@@ -4,9 +4,13 @@ the dictionary does not know is not given a country by guess."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
+
 from eventscope.extract import code_events
 from eventscope.nlp import load_nlp
-from eventscope.record import Actor, Article, Toponym
+from eventscope.record import Actor, Article, Event, Toponym
 
 BALLIA = (25.76, 84.15, "IND", "Uttar Pradesh", "PPLA2")
 
@@ -38,3 +42,68 @@ def test_an_unknown_name_is_not_given_a_country() -> None:
     actor = actor_of("On 30 April 2020, Zorvath Qimbel attacked a police post in Ballia.",
                      "Ballia")
     assert actor is not None and actor.country is None
+
+
+# --- who acts: a party in the street, an act where the actor would be --------------------
+
+Code = Callable[[str, str | None], list[Event]]
+
+
+def only(events: list[Event], etype: str) -> Event:
+    found = [e for e in events if e.event_type == etype]
+    assert len(found) == 1, [(e.event_type, e.actor) for e in events]
+    return found[0]
+
+
+def test_parties_that_fight_each_other_are_their_members_in_the_street(code: Code) -> None:
+    event = only(code("On 3 May 2020, CNL and CNDD-FDD fought each other in Gao.", None),
+                 "ASSAULT")
+    assert event.actor is not None and (event.actor.country, event.actor.sector) == (
+        "BDI", "PPL")
+
+
+def test_a_party_that_vandalizes_is_rioting(code: Code) -> None:
+    event = only(code("On 29 October 2023, Jubo Dal vandalized two buses in Nairobi.", None),
+                 "PROTEST")
+    assert event.mode == "riot"
+    assert event.actor is not None and event.actor.sector == "PPL"
+
+
+def test_a_party_that_bans_stays_the_party(code: Code) -> None:
+    event = only(code("On 3 May 2020, the CNDD-FDD banned meetings of the CNL in Gao.", None),
+                 "COERCE")
+    assert event.actor is not None and event.actor.sector == "PTY"
+
+
+@pytest.mark.parametrize("sentence", [
+    "On 30 April 2020, the explosion killed two soldiers in Gao.",
+    "On 30 April 2020, clashes killed four fighters in Gao.",
+    "On 30 April 2020, a stray bullet killed a woman in Gao.",
+])
+def test_an_act_or_its_means_is_no_actor(code: Code, sentence: str) -> None:
+    event = only(code(sentence, None), "ASSAULT")
+    assert event.actor is None
+
+
+@pytest.mark.parametrize(("sentence", "etype"), [
+    ("The Alliance of Democratic Forces protested in Gao on Monday.", "PROTEST"),
+    ("On 30 April 2020, the alliance attacked a village near Gao.", "ASSAULT"),
+    ("On 30 April 2020, a patrol ambushed two militants near Gao.", "ASSAULT"),
+])
+def test_a_name_or_a_body_of_people_is_still_an_actor(
+        code: Code, sentence: str, etype: str) -> None:
+    assert only(code(sentence, None), etype).actor is not None
+
+
+def test_unknown_gunmen_are_the_country_s_own(code: Code) -> None:
+    # the attack's own sentence names no place: the article's places say whose they are
+    event = only(code("Unknown gunmen killed two traders on Monday. Police in Gao said the "
+                      "attackers fled.", None), "ASSAULT")
+    assert event.actor is not None and (event.actor.country, event.actor.sector) == (
+        "MLI", "REB")
+
+
+def test_a_named_group_keeps_its_own_country(code: Code) -> None:
+    event = only(code("On 30 April 2020, Al Shabaab fighters attacked a police post in "
+                      "Nairobi.", None), "ASSAULT")
+    assert event.actor is not None and event.actor.country == "SOM"

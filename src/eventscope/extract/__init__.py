@@ -39,6 +39,7 @@ from .lexicon import (
     TriggerEntry,
     load_actor_dictionary,
     load_cues,
+    load_event_nouns,
     load_triggers,
 )
 from .locate import PlaceIndex, locate
@@ -50,6 +51,11 @@ from .triggers import TriggerMatch, find_triggers
 __all__ = ["code_events", "code_events_with_features", "EventFeatures"]
 
 _ATTITUDE = frozenset({"ACCUSE", "REJECT", "SUPPORT", "REQUEST", "THREATEN", "PROTEST"})
+# stances and help a noun can name as given "from" someone ("support from Moscow")
+_GIVEN = frozenset({"SUPPORT", "AID", "REQUEST", "THREATEN", "ACCUSE", "REJECT"})
+# stances and dealings: only someone can hold or make them, never an act or a thing
+_STANCES = frozenset({"SUPPORT", "REJECT", "ACCUSE", "REQUEST", "THREATEN", "AGREE",
+                      "COOPERATE"})
 
 
 @lru_cache(maxsize=1)
@@ -105,10 +111,17 @@ def _contexts(match: TriggerMatch, tokens: list[Token], cues: Cues) -> list[str]
     return found
 
 
-def _requirement_met(entry: TriggerEntry, coding: Coding | None,
+def _requirement_met(entry: TriggerEntry, trigger: Token, coding: Coding | None,
                      target: Token | None, target_coding: Coding | None) -> bool:
     requires = entry.requires
     sector = coding.sector if coding else None
+    if requires == "object":  # "seek asylum", "seek talks", not "seek to deepen ties"
+        return not any(c.dep_ in ("xcomp", "ccomp") for c in trigger.children) and any(
+            c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ == "for")
+            for c in trigger.children)
+    if requires == "recipient":  # "gave Ukraine aid", "gave arms to rebels", not "gave a speech"
+        return any(c.dep_ == "dative" or (c.dep_ == "prep" and c.lower_ == "to")
+                   for c in trigger.children)
     if requires == "target":
         return target is not None and (
             target.ent_type_ in ("PERSON", "NORP")
@@ -200,6 +213,44 @@ def _no_agent(match: TriggerMatch, roles: Roles, coding: Coding | None, cues: Cu
                for c in tok.children)
 
 
+def _given_from(match: TriggerMatch) -> Token | None:
+    """Who gives a stance or a help named by a noun with "from": "enjoyed support from
+    Moscow", "faces pressure from Congress", "received weapons from the government". The
+    subject of "enjoy" or "face" is who the act is aimed at, not who acts."""
+    if not match.nominal or match.entry.event_type not in _GIVEN or any(
+            c.dep_ == "poss" for c in match.token.children):
+        return None  # "their demands from the government": theirs, made of it
+    for c in match.token.children:
+        if c.dep_ == "prep" and c.lower_ == "from":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _thing_as_actor(match: TriggerMatch, roles: Roles) -> bool:
+    """A stance or an exchange whose subject is itself an act or a stance ("such a step
+    enjoyed support", "support from Moscow, which has resisted", "a trip aimed at pushing
+    for"): the word predicates of a thing, no one took a stand or dealt with anyone. Other
+    acts keep such subjects ("the shelling killed", "the protest blocked"): someone did
+    them, and the draft stage leaves the actor empty."""
+    actor = roles.actor
+    if actor is None or actor.i == match.token.i or match.entry.event_type not in _STANCES:
+        return False
+    lemma = actor.lemma_.lower()
+    if any(e.event_type in ("CONSULT", "PROTEST")
+           for e in load_triggers().plain.get((lemma, "N"), ())):
+        return False  # "the summit called for", "a protest demanding": a gathering
+        # speaks for those who gathered
+    return (actor.pos_ == "NOUN" and not actor.ent_type_ and lemma in load_event_nouns()
+            and not any(c.dep_ in ("poss", "agent") or (c.dep_ == "prep" and c.lower_ == "by")
+                        for c in actor.children))
+
+
+def _can_intend(actor: Token, coding: Coding | None) -> bool:
+    """Someone who can mean to do something: a coded actor, a name or a pronoun."""
+    return bool(coding and (coding.country or coding.sector)) or actor.pos_ in (
+        "PROPN", "PRON") or actor.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+
+
 def _heading(sent: Span) -> set[int]:
     """The tokens of a label before a colon that opens the sentence ("Property
     destruction: On 6 May, ..."): it names the kind of report, it is no one's act."""
@@ -218,6 +269,8 @@ def _code_one(doc: Doc, sent: Span, match: TriggerMatch, coder: ActorCoder,
     roles = trigger_roles(match, sent, _attitude_verbs())
     if roles.actor is not None and roles.actor.i in heading:
         roles = replace(roles, actor=None)
+    if (source := _given_from(match)) is not None:
+        roles = replace(roles, actor=source)
     actor = target = None
     actor_coding: Coding | None = None
     exclude: set[int] = set()
@@ -242,11 +295,12 @@ def _code_one(doc: Doc, sent: Span, match: TriggerMatch, coder: ActorCoder,
     if roles.target is not None and roles.target.like_num is False:
         target, target_coding = coder.code(doc, roles.target)
     entry = next((e for e in (match.entry, *match.alternatives)
-                  if _requirement_met(e, actor_coding, roles.target, target_coding)), None)
+                  if _requirement_met(e, match.token, actor_coding, roles.target,
+                                      target_coding)), None)
     if entry is None:
         return None
     match = TriggerMatch(match.token, entry)
-    if _no_agent(match, roles, actor_coding, cues):
+    if _no_agent(match, roles, actor_coding, cues) or _thing_as_actor(match, roles):
         return None
     if match.entry.strength < 0.5 and not (
         actor_coding and (actor_coding.country or actor_coding.sector)
@@ -258,6 +312,8 @@ def _code_one(doc: Doc, sent: Span, match: TriggerMatch, coder: ActorCoder,
     if mod.attribution and actor is not None and mod.attribution == actor.text \
             and match.entry.event_type in ("ACCUSE", "REQUEST", "REJECT", "THREATEN"):
         mod = replace(mod, attribution=None)  # the speech act is the event itself
+    if mod.intent and roles.actor is not None and not _can_intend(roles.actor, actor_coding):
+        mod = replace(mod, intent=False)  # "a trip aimed at a ceasefire" intends nothing
     when = pick_date(dates, match.token, roles.governor, doc, sent)
     tokens = list(match.token.subtree)[:40]
     return Draft(

@@ -72,6 +72,10 @@ def phrase_tokens(head: Token, *, with_conj: bool = False) -> list[Token]:
     colons = [t.i for t in keep if t.text == ":" and t.i < head.i]
     if colons:  # "Agreement: Rebel groups ...": a label, not part of the name
         keep = [t for t in keep if t.i > colons[-1]]
+    dated = [t.i for t in keep if t.text == "," and t.i < head.i and any(
+        d.ent_type_ in ("DATE", "TIME") for d in keep if d.i < t.i)]
+    if dated:  # "Around 1 May 2020 (as reported), miners": when, not who
+        keep = [t for t in keep if t.i > dated[-1]]
     # Trim punctuation at the edges ("Assad ,").
     while keep and (keep[-1].is_punct or keep[-1].dep_ in ("case", "cc")):
         keep.pop()
@@ -114,6 +118,16 @@ def _former(tok: Token) -> bool:
         tok.i >= 1 and doc[tok.i - 1].lower_ == "former")
 
 
+def _where_a_people_lives(head: tuple[ActorEntry, int] | None,
+                         named: list[tuple[ActorEntry, bool, int]]) -> ActorEntry | None:
+    """The country word that locates a people named by a demonym at the phrase's head:
+    one before it ("Bosnian Serbs") or outside the head ("Albanians of Serbia")."""
+    if head is None or head[0].kind != "demonym":
+        return None
+    return next((e for e, is_head, i in named if e is not head[0]
+                 and e.country != head[0].country and (not is_head or i < head[1])), None)
+
+
 def span_text(doc: Doc, tokens: list[Token]) -> str:
     """The text from the first to the last token (``doc.text`` would rebuild the whole
     document's string on every call)."""
@@ -142,6 +156,9 @@ class ActorCoder:
                     if entry.kind == "person" and not tokens[i].text[:1].isupper():
                         continue  # "Bush" the president, not a bush
                     n = len(entry.tokens)
+                    if entry.cased and not all(t.text.isupper() or not t.is_alpha
+                                               for t in tokens[i:i + n]):
+                        continue  # "US" the country, not "us"; "CAR", not a car
                     if n == 1 or tuple(words[i:i + n]) == entry.tokens:
                         matched = (entry, tokens[i:i + n])
                         break
@@ -173,6 +190,11 @@ class ActorCoder:
     def _code_tokens(self, tokens: list[Token], head: Token | None) -> Coding:
         country = name = sector = None
         country_from_name = False
+        country_is_head = False  # the head word itself, not a modifier compounded to it
+        # every country word with its place: before the head's, or outside the head, it
+        # says where a people named at the head lives ("Bosnian Serbs")
+        named: list[tuple[ActorEntry, bool, int]] = []
+        head_entry: tuple[ActorEntry, int] | None = None
         specific_sector: str | None = None
         generic_sector: str | None = None
         generic_armed_head = False
@@ -204,9 +226,13 @@ class ActorCoder:
             if entry.kind == "group":
                 group = group or entry
             elif entry.kind in _COUNTRY_KINDS or entry.kind == "person":
+                if entry.country:
+                    named.append((entry, is_head, toks[0].i))
                 if country is None or is_head:
                     country, name = entry.country, entry.name
                     country_from_name = is_head
+                    country_is_head = head is not None and any(t.i == head.i for t in toks)
+                    head_entry = (entry, toks[0].i) if is_head else None
                 if (is_head or entry.kind == "person") and entry.sector:
                     specific_sector = specific_sector or entry.sector
             elif entry.kind == "generic":
@@ -215,9 +241,16 @@ class ActorCoder:
                     is_head and entry.sector in ARMED_SECTORS)
             elif entry.sector:
                 specific_sector = specific_sector or entry.sector
-        if group is not None and not country_from_name:
-            # a named group decides, unless the phrase's head is a country
-            # ("NATO-member Norway" is Norway)
+        where = _where_a_people_lives(head_entry, named)
+        if where is not None:
+            # a people named with the country they live in ("Bosnian Serbs", "the
+            # Albanians of southern Serbia", "Syrian Turkmen fighters") are that country's
+            country, name = where.country, where.name
+            country_from_name = country_is_head = False
+        if group is not None and not country_is_head:
+            # a named group decides, unless the phrase's head is a country ("NATO-member
+            # Norway" is Norway); a demonym compounded to the head names the group's
+            # people ("the PMF's Turkmen Brigades" are Iraq's)
             country = group.country or country
             name = group.name
             sector = group.sector or specific_sector
@@ -255,10 +288,24 @@ class ActorCoder:
                     return earlier
         return None
 
+    def _misread_acronym(self, tokens: list[Token]) -> Token | None:
+        """A group's acronym right before the phrase that the parser took for a verb
+        ("IS militants attacked": "IS" read as "is"), which belongs to the phrase."""
+        if not tokens or tokens[0].i == 0:
+            return None
+        prev = tokens[0].doc[tokens[0].i - 1]
+        if prev.pos_ not in ("AUX", "VERB") or not (prev.is_alpha and prev.text.isupper()):
+            return None
+        entries = self.dictionary.by_first.get(prev.lower_, ())
+        return prev if any(e.cased and len(e.tokens) == 1 for e in entries) else None
+
     def code(self, doc: Doc, head: Token, *, with_conj: bool = True) -> tuple[Actor, Coding]:
         """The actor record for the phrase headed by ``head``."""
         shown = phrase_tokens(head, with_conj=with_conj)
         coded = phrase_tokens(head) if with_conj else shown
+        acronym = self._misread_acronym(shown)
+        if acronym is not None:
+            shown, coded = [acronym, *shown], [acronym, *coded]
         coding = self._code_tokens(coded, head)
         if coding.country is None and coding.sector is None:
             coding = self._earlier_group(head) or coding

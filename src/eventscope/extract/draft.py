@@ -4,9 +4,11 @@ add to them, and which of them name the same act.
 - :func:`derive`: a stated intent to cooperate is also an AGREE, to use force a
   THREATEN; a refusal to cooperate a REJECT; what protesters demand is said by
   protesting; a government "protesting" is disapproving (ACCUSE); a crowd that burns
-  or loots is rioting (PROTEST riot).
+  or loots is rioting (PROTEST riot); a party that fights or burns is its members in
+  the street (PPL), so its burning is rioting too.
 - :func:`drop_accused_content`: what an accusation says another did is not an event.
-- :func:`fill_actor`: a half-coded actor completed from its sentence.
+- :func:`fill_actor`: a half-coded actor completed from its sentence; an act named
+  where the actor would be ("the explosion killed") is no actor.
 - :func:`mark_subordinate`: an event inside another's clause is not the main one.
 - :func:`dedupe`: "protest march", "struck a deal", "the attack killed" name one act.
 """
@@ -20,7 +22,7 @@ from spacy.tokens import Token
 from ..dates import ResolvedDate
 from ..record import Actor, Location
 from .actors import Coding
-from .lexicon import Cues
+from .lexicon import Cues, load_event_nouns
 from .locate import PlaceIndex
 from .modality import Modality
 from .roles import Roles
@@ -31,9 +33,11 @@ from .triggers import TriggerMatch
 _FORCE_TYPES = frozenset({"ASSAULT", "MOBILIZE", "RETREAT"})
 _NO_COUNTRY_FILL = frozenset({"IGO", "NGO"})
 _LOCAL_SECTORS = frozenset({"PPL", "CVL", "POL"})
-# Armed forces with no country named ("soldiers", "the army") are the country's own,
-# as ACLED codes them, like protesters, civilians and police.
-_DOMESTIC_SECTORS = _LOCAL_SECTORS | {"MIL"}
+# Armed forces and armed groups with no country named ("soldiers", "the army", "unknown
+# gunmen", "militiamen") are the country's own, as ACLED codes them (Military Forces of
+# X, Unidentified Armed Group (X)) and CAMEO too (rebels in X are XREB), like
+# protesters, civilians and police. Named groups carry their own country.
+_DOMESTIC_SECTORS = _LOCAL_SECTORS | {"MIL", "REB"}
 # Civilians (CVL) are the victims of violence (ACLED never codes them as its actor1);
 # residents or villagers who protest, riot, attack or make demands act as a crowd (PPL).
 _CROWD_ACTS = frozenset({"PROTEST", "ASSAULT", "COERCE", "REQUEST", "ACCUSE", "REJECT"})
@@ -46,6 +50,10 @@ _HOSTILE = frozenset({"ASSAULT", "COERCE", "SANCTION", "PROTEST", "MOBILIZE"})
 _SPOKEN = frozenset({"REQUEST", "ACCUSE", "REJECT", "SUPPORT"})
 # Who "protests" in words rather than in the street: a statement of disapproval.
 _INSTITUTIONS = frozenset({"GOV", "IGO", "NGO", "JUD", "MED", "PTY"})
+# A party fighting, burning or looting ("CNL and CNDD-FDD fought", "Jubo Dal vandalized
+# two buses") is its members in the street: PLOVER's PTY is the party as an
+# organisation, and ACLED codes such a fight as Rioters. Arrests or bans stay the party's.
+_STREET_FORCE = {"ASSAULT": None, "COERCE": frozenset({"", "destroy", "seize"})}
 
 
 @dataclass
@@ -82,8 +90,11 @@ def as_type(d: Draft, event_type: str, mod: Modality) -> Draft:
 
 
 def derive(d: Draft, cues: Cues) -> list[Draft]:
-    """The event itself plus what its modality makes of it (see _COOPERATIVE)."""
+    """The event itself plus what its modality makes of it (see _COOPERATIVE); a party
+    using force in the street is its members (see _STREET_FORCE)."""
     mod = d.modality
+    if d.actor is not None and d.actor.sector == "PTY" and _street_force(d):
+        d.actor = d.actor.model_copy(update={"sector": "PPL"})
     out = [d]
     if (d.event_type == "PROTEST" and d.actor is not None and not d.match.nominal
             and d.match.token.lemma_.lower() == "protest"
@@ -111,18 +122,43 @@ def derive(d: Draft, cues: Cues) -> list[Draft]:
     return out
 
 
+_NAME_TYPES = frozenset({"ORG", "PERSON", "NORP", "GPE", "FAC"})
+
+
+def _street_force(d: Draft) -> bool:
+    if d.event_type not in _STREET_FORCE:
+        return False
+    modes = _STREET_FORCE[d.event_type]
+    return modes is None or d.mode in modes
+
+
+def names_an_act(d: Draft) -> bool:
+    """The actor phrase names an act or its means and no one who acted ("Clashes resulted
+    in", "the explosion killed", "a stray bullet killed"): no word of the actor dictionary
+    codes it, and its head is an event noun."""
+    head, coding = d.roles.actor, d.actor_coding
+    return (head is not None and coding is not None and coding.country is None
+            and coding.sector is None and head.pos_ == "NOUN"
+            and head.ent_type_ not in _NAME_TYPES  # "the Alliance of Democratic Forces"
+            and head.lemma_.lower() in load_event_nouns())
+
+
 def fill_actor(drafts: list[Draft], places: PlaceIndex) -> None:
     """Complete a half-coded actor from the sentence: a bare country acting gets the
     sector its act implies; people protesting are protesters (PPL, as ACLED codes
-    them); a sector without country takes
-    the country of another actor of that sector in the sentence, else of the place the
-    event happened. Protesters, civilians, police and unnamed armed forces are the
-    country's own: for them the country most of the article's places are in comes first
-    (one misread place name does not move them abroad), then the event's place. People
-    named by a common noun and nothing else ("two groups") take the article's country
-    too, without counting it as coded (``country_from_place``)."""
+    them); a sector without country takes the country of another actor of that sector
+    in the sentence, else of the place the event happened. Protesters, civilians,
+    police and unnamed armed forces and groups are the country's own: for them the
+    country most of the article's places are in comes first (one misread place name
+    does not move them abroad), then the event's place. People named by a common noun
+    and nothing else ("two groups") take the article's country too, without counting it
+    as coded (``country_from_place``). An act or its means named where the actor would
+    be ("the clashes killed", "a stray bullet killed") is no actor: the event has none."""
     for d in drafts:
         if d.actor is None or d.actor_coding is None:
+            continue
+        if names_an_act(d):
+            d.actor, d.actor_coding = None, None
             continue
         coding = d.actor_coding
         if coding.country and not d.actor.sector and coding.country_from_name:

@@ -3,6 +3,7 @@
 - ``data/triggers.tsv``: PLOVER trigger lexicon (lemma or lemma+dependent -> type, mode).
 - ``data/countries.tsv``, ``data/actors.tsv``, ``data/persons.tsv``: the actor dictionary.
 - ``data/cues.yaml``: negation, hedge, attribution, mode and place cues.
+- ``data/event_nouns.tsv`` with the lexicon's trigger nouns: nouns that never name an actor.
 
 Users add actor entries from their own TSV/CSV/YAML files, named in the
 ``EVENTSCOPE_ACTORS`` environment variable (paths separated by the OS path separator)
@@ -49,7 +50,9 @@ class TriggerEntry:
 @dataclass(frozen=True)
 class ActorEntry:
     """One actor dictionary row; ``tokens`` is the lower-cased term split into words
-    and hyphens; ``term`` gives it back as written."""
+    and hyphens; ``term`` gives it back as written. A term written all in capitals in
+    its file (``US``, ``CAR``, ``BIR``) is an acronym that matches only text written in
+    capitals: "us" and "a car" are no countries, the "Bir" of a place name no battalion."""
 
     tokens: tuple[str, ...]
     name: str
@@ -57,6 +60,7 @@ class ActorEntry:
     sector: str | None
     kind: str
     source: str
+    cased: bool = False
 
     @property
     def term(self) -> str:
@@ -86,9 +90,10 @@ class ActorDictionary:
 
     def not_places(self) -> frozenset[str]:
         """Terms that name actors, never places: demonyms and named groups ("Taliban"
-        is in gazetteers as a village, but in a report it is the movement)."""
+        is in gazetteers as a village, but in a report it is the movement). Acronyms
+        written in capitals are left out: the town of Bla is no BLA."""
         return frozenset(e.term for entries in self.by_first.values()
-                         for e in entries if e.kind in ("demonym", "group"))
+                         for e in entries if e.kind in ("demonym", "group") and not e.cased)
 
     def add(self, entry: ActorEntry) -> None:
         bucket = self.by_first.setdefault(entry.tokens[0], [])
@@ -169,6 +174,19 @@ def load_triggers() -> TriggerLexicon:
     return lex
 
 
+@lru_cache(maxsize=1)
+def load_event_nouns() -> frozenset[str]:
+    """Lemmas of nouns that name an act or its means, never who acted ("the clashes", "a
+    stray bullet"): the trigger lexicon's nouns plus the acts and means of
+    ``data/event_nouns.tsv``, less the nouns it lists as bodies ("the alliance")."""
+    path = _data_path("event_nouns.tsv")
+    rows = [row for _, row in _tsv_rows(path)]
+    bodies = {row["term"].lower() for row in rows if row["kind"] == "body"}
+    listed = {row["term"].lower() for row in rows if row["kind"] != "body"}
+    nouns = listed | {lemma for lemma, pos in load_triggers().plain if pos == "N"}
+    return frozenset(nouns - bodies)
+
+
 def _term_tokens(term: str) -> tuple[str, ...]:
     """A term as spaCy tokenises it: a hyphen between words is a token of its own
     ("Anti-Balaka" is anti, -, balaka)."""
@@ -176,7 +194,8 @@ def _term_tokens(term: str) -> tuple[str, ...]:
 
 
 def _actor_entry(row: dict[str, Any], where: str) -> ActorEntry:
-    term = str(row.get("term") or "").strip().lower()
+    written = str(row.get("term") or "").strip()
+    term = written.lower()
     if not term:
         raise LexiconError(f"{where}: missing 'term'")
     sector = str(row.get("sector") or "").strip().upper() or None
@@ -186,7 +205,7 @@ def _actor_entry(row: dict[str, Any], where: str) -> ActorEntry:
     return ActorEntry(
         tokens=_term_tokens(term), name=str(row.get("name") or term),
         country=country, sector=sector, kind=str(row.get("kind") or "group"),
-        source=str(row.get("source") or "user"),
+        source=str(row.get("source") or "user"), cased=written.isupper(),
     )
 
 
