@@ -307,3 +307,20 @@ def test_ingest_then_query_the_same_events(tmp_path: Path) -> None:
     events = [Event.model_validate_json(line) for line in listed.stdout.splitlines()]
     assert len(events) == stored
     assert {e.article.title for e in events} == {"Finance bill protests"}
+
+
+def test_geoparse_with_two_workers_writes_what_one_process_writes(tmp_path: Path) -> None:
+    docs = tmp_path / "docs.jsonl"
+    lines = [json.dumps({"doc_id": f"d{n}", "text": text}) for n, text in enumerate([
+        NAIROBI_REPORT, "Shelling hit Kharkiv and Odesa.", "",
+        "Storms hit Paris, Texas, and nearby Dallas on Sunday.",
+    ])]
+    docs.write_text("\n".join([*lines[:2], "{not json", *lines[2:]]) + "\n", encoding="utf-8")
+    one = run("geoparse", "--input", str(docs))
+    two = run("geoparse", "--input", str(docs), "--n-process", "2", "--batch-size", "1")
+    assert one.exit_code == two.exit_code == 1
+    assert two.stdout == one.stdout
+    assert [json.loads(ln)["doc_id"] for ln in two.stdout.splitlines()] == ["d0", "d1", "d2",
+                                                                            "d3"]
+    assert "Kharkiv" in two.stdout
+    assert two.stderr.count("\n") == 1 and f"{docs} line 3: not JSON" in two.stderr

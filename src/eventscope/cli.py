@@ -420,11 +420,14 @@ def geoparse(
     ] = None,
     text: Annotated[str | None, typer.Option("--text", help="One text to geoparse.")] = None,
     model: Annotated[str | None, typer.Option("--model", help="spaCy model name.")] = None,
-    n_process: Annotated[int, typer.Option("--n-process", min=1, help="Parser processes.")] = 1,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 32,
+    n_process: Annotated[int, typer.Option("--n-process", min=1, help="Worker processes.")] = 1,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 16,
 ) -> None:
     """Place names and their coordinates: one JSON line per document on stdout."""
-    from .geo import geoparse_doc
+    from collections import deque
+
+    from .geo.api import geoparse as geoparse_text
+    from .geo.api import geoparse_many
     from .geo.gazetteer import GazetteerError, get_gazetteer
     from .nlp import ModelNotInstalled, load_nlp
 
@@ -433,7 +436,7 @@ def geoparse(
     if input is not None and not input.is_file():
         fail(f"{input}: no such file")
     try:
-        nlp = load_nlp(model)
+        load_nlp(model)
         get_gazetteer()
     except (ModelNotInstalled, GazetteerError) as exc:
         fail(str(exc))
@@ -445,11 +448,11 @@ def geoparse(
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
 
     if text is not None:
-        emit(None, geoparse_doc(nlp(text), nlp) if text.strip() else [])
+        emit(None, geoparse_text(text, model))
         return
     assert input is not None
     failed = 0
-    good: list[tuple[int, str, str]] = []
+    good: deque[str] = deque()  # doc_ids of the lines read and not yet written
 
     def good_lines() -> Any:
         nonlocal failed
@@ -458,14 +461,13 @@ def geoparse(
                 failed += 1
                 typer.echo(f"eventscope: error: {input} line {lineno}: {payload}", err=True)
                 continue
-            good.append((lineno, doc_id, payload))
+            good.append(doc_id)
             yield payload
 
-    # nlp.pipe keeps order; `good` grows as pipe pulls lines, so pop from its front.
-    docs = nlp.pipe(good_lines(), batch_size=batch_size, n_process=n_process)
-    for doc in docs:
-        _lineno, doc_id, _text = good.pop(0)
-        emit(doc_id, geoparse_doc(doc, nlp) if doc.text.strip() else [])
+    # Output keeps input order; `good` grows as lines are pulled, so pop from its front.
+    found = geoparse_many(good_lines(), model=model, n_process=n_process, batch_size=batch_size)
+    for toponyms in found:
+        emit(good.popleft(), toponyms)
     if failed:
         raise typer.Exit(1)
 

@@ -195,3 +195,14 @@ def test_a_direction_before_a_region_is_part_of_its_name() -> None:
             "South Darfur state.")
     loc = where(text, {"Darfur": (12.0, 24.0, "SDN", None, "RGN")})
     assert loc is not None and loc.name == "Darfur"
+
+
+def test_a_place_outside_the_phrase_is_not_within_it() -> None:
+    from eventscope.extract.lexicon import load_cues
+    from eventscope.extract.locate import _within
+
+    doc = load_nlp()("Troops attacked a base. Police arrested two men in Herat.")
+    attacked = next(t for t in doc if t.text == "attacked")
+    herat = next(t for t in doc if t.text == "Herat")
+    # the walk up from Herat ends at the other sentence's root, never at "attacked"
+    assert _within(herat, attacked, load_cues()) is False

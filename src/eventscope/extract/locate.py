@@ -403,6 +403,8 @@ def _within(tok: Token, top: Token, cues: Cues) -> bool:
         if cur.dep_ == "prep" and cur.lower_ not in ("of", "with") and \
                 cur.lower_ not in cues.sentence_place_preps:
             return False
+        if cur.head.i == cur.i:
+            return False  # reached the root: ``tok`` was not under ``top`` after all
         cur = cur.head
     return True
 

@@ -4,6 +4,10 @@ Public API:
 
 - :func:`geoparse` ``(text, model=None) -> list[Toponym]``: parse ``text`` with the shared
   spaCy pipeline, then :func:`geoparse_doc`.
+- :func:`geoparse_many` ``(texts, *, model=None, n_process=1, batch_size=16)``: toponyms
+  of many texts, in input order; parses with only the components the geoparser reads
+  (:func:`parse_for_geo`: no lemmatizer, and the sentence recogniser instead of the
+  dependency parser when the model has one), in forked workers when ``n_process > 1``.
 - :func:`geoparse_doc` ``(doc, nlp=None) -> list[Toponym]``: place names in an already
   parsed Doc (``nlp``: the pipeline that parsed it, when it is not the shared one),
   character offsets into ``doc.text``, each resolved against the gazetteer (``score`` in
@@ -25,6 +29,14 @@ named by EVENTSCOPE_GEO_RANKER).
 
 from __future__ import annotations
 
-from .api import geoparse, geoparse_doc, is_demonym, precision_of
+from .api import (
+    geoparse,
+    geoparse_doc,
+    geoparse_many,
+    is_demonym,
+    parse_for_geo,
+    precision_of,
+)
 
-__all__ = ["geoparse", "geoparse_doc", "is_demonym", "precision_of"]
+__all__ = ["geoparse", "geoparse_doc", "geoparse_many", "is_demonym", "parse_for_geo",
+           "precision_of"]

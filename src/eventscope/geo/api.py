@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from multiprocessing.pool import AsyncResult
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -37,12 +43,86 @@ def geoparse_doc(doc: Doc, nlp: Language | None = None) -> list[Toponym]:
     return out
 
 
+def geo_components(nlp: Language) -> list[str]:
+    """Names of the components of ``nlp`` that the geoparser needs, in pipeline order.
+
+    The geoparser reads tokens, part of speech, entities and sentence starts, never
+    lemmas or dependency arcs: the lemmatizer is left out, and the parser too when the
+    model ships a sentence recognizer (``senter``, disabled by default in spaCy's English
+    models), which gives the sentence starts at about a tenth of the parser's cost. Sentence
+    starts must be set before ``ner``, which does not let an entity cross one. (The
+    attribute ruler's few rules that read dependency labels set only function words' part
+    of speech, never the PROPN and ADJ that recognition reads.)"""
+    senter = "senter" in nlp.component_names and "parser" in nlp.pipe_names
+    skipped = {"lemmatizer", "parser"} if senter else {"lemmatizer"}
+    return [name for name in nlp.component_names
+            if name == "senter" and senter or name in nlp.pipe_names and name not in skipped]
+
+
+def parse_for_geo(
+    texts: Iterable[str], nlp: Language, batch_size: int = 16
+) -> Iterator[Doc]:
+    """``nlp.pipe`` with only :func:`geo_components` run. The pipeline object itself is
+    not changed (no enable/disable), so it stays safe to share with other stages and
+    threads, and :func:`geoparse_doc` still finds its lemmatizer's word list."""
+    docs: Iterable[Doc] = (nlp.make_doc(text) for text in texts)
+    for name in geo_components(nlp):
+        proc = nlp.get_pipe(name)
+        if hasattr(proc, "pipe"):
+            docs = proc.pipe(docs, batch_size=batch_size)
+        else:
+            docs = map(proc, docs)
+    return iter(docs)
+
+
 def geoparse(text: str, model: str | None = None) -> list[Toponym]:
-    """Place names in ``text``, resolved (parses with the shared spaCy pipeline)."""
+    """Place names in ``text``, resolved (parsed by :func:`parse_for_geo` with the shared
+    spaCy pipeline)."""
     if not text.strip():
         return []
     nlp = load_nlp(model)
-    return geoparse_doc(nlp(text), nlp)
+    return geoparse_doc(next(parse_for_geo([text], nlp)), nlp)
+
+
+_worker_model: str | None = None
+
+
+def _init_worker(model: str | None) -> None:
+    global _worker_model
+    _worker_model = model
+
+
+def _geoparse_chunk(texts: list[str]) -> list[list[Toponym]]:
+    nlp = load_nlp(_worker_model)  # inherited from the parent through fork(): no reload
+    return [geoparse_doc(doc, nlp) for doc in parse_for_geo(texts, nlp, len(texts))]
+
+
+def geoparse_many(
+    texts: Iterable[str], *, model: str | None = None, n_process: int = 1, batch_size: int = 16
+) -> Iterator[list[Toponym]]:
+    """The toponyms of each text, in input order, the same as :func:`geoparse` gives.
+
+    Texts are parsed ``batch_size`` at a time. With ``n_process > 1``, forked worker
+    processes each parse and geoparse whole chunks and send back only the toponyms (not
+    the Docs, as ``nlp.pipe(n_process=...)`` would, leaving the geoparsing to the parent);
+    the model, gazetteer and word lists are loaded in the parent first, so the workers
+    share those memory pages instead of loading their own. The input is read only a few
+    chunks ahead of the output."""
+    nlp = load_nlp(model)
+    if n_process <= 1:
+        for doc in parse_for_geo(texts, nlp, batch_size):
+            yield geoparse_doc(doc, nlp)
+        return
+    geoparse_doc(next(parse_for_geo(["Warm up in Paris."], nlp)), nlp)
+    stream = iter(texts)
+    pending: deque[AsyncResult[list[list[Toponym]]]] = deque()
+    with mp.get_context("fork").Pool(n_process, _init_worker, (model,)) as pool:
+        while chunk := list(islice(stream, batch_size)):
+            pending.append(pool.apply_async(_geoparse_chunk, (chunk,)))
+            if len(pending) > 2 * n_process:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 def precision_of(toponym: Toponym) -> int:

@@ -19,6 +19,7 @@ typing slip from a city is that city.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -28,7 +29,12 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from .fold import fold
-from .gazetteer import DATA_DIR, KIND_DEMONYM, Gazetteer, Place
+from .gazetteer import DATA_DIR, KIND_DEMONYM, Gazetteer, Place, _km
+
+
+@lru_cache(maxsize=100_000)
+def _fold_name(name: str) -> str:
+    return fold(name)
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Entities that a gazetteer match must not overlap: a person's name, dates, numbers.
@@ -44,6 +50,10 @@ SMALL_POP = 10_000
 CITY_POP = 100_000
 # Typing slips are corrected only in names this long, and only to places this big.
 TYPO_MIN_LEN, TYPO_MIN_POP = 6, 50_000
+# A town after "X," qualifies X only this close to it ("Wentworth, Durban").
+QUALIFIER_TOWN_KM = 50.0
+# Unknown one-word names this long are also looked up split in two.
+SPLIT_MIN_LEN = 8
 
 
 @dataclass
@@ -105,9 +115,17 @@ def spelling_variants(key: str) -> set[str]:
 def _variant_candidates(keys: set[str], gaz: Gazetteer) -> dict[str, list[Place]]:
     """For place entities the gazetteer does not know: the sizeable places named by a
     spelling variant (a village one vowel away is more likely a different place)."""
+    # One word the gazetteer writes as two ("Qansaxdheere": Qansax Dheere).
+    splits = {k: {f"{k[:n]} {k[n:]}" for n in range(3, len(k) - 2)} for k in keys
+              if " " not in k and len(k) >= SPLIT_MIN_LEN}
+    halves = gaz.lookup_many({v for vs in splits.values() for v in vs})
+    out: dict[str, list[Place]] = {}
+    for key, vs in splits.items():
+        if seen := {c.id: c for v in vs for c in halves.get(v, []) if c.kind != KIND_DEMONYM}:
+            out[key] = list(seen.values())
+    keys = keys - out.keys()
     variants = {k: spelling_variants(k) for k in keys}
     found = gaz.lookup_many({v for vs in variants.values() for v in vs})
-    out: dict[str, list[Place]] = {}
     for key, vs in variants.items():
         seen = {c.id: c for v in vs for c in found.get(v, []) if c.kind != KIND_DEMONYM
                 and not _small([c])}
@@ -257,9 +275,11 @@ def _ngrams(doc: Doc, text: str) -> dict[tuple[int, int], str]:
 
 
 def _looks_proper(
-    span: Span, ent_label: str, not_places: frozenset[str], cands: list[Place]
+    span: Span, ent_label: str, not_places: frozenset[str], cands: list[Place],
+    cue: bool = False,
 ) -> bool:
-    """Whether a gazetteer-only match reads as a proper name rather than a common word."""
+    """Whether a gazetteer-only match reads as a proper name rather than a common word
+    (``cue``: the syntax around it introduces a place, so its tag does not matter)."""
     toks = [t for t in span if t.is_alpha]
     if not toks:
         return False
@@ -269,7 +289,7 @@ def _looks_proper(
             return True
         if tok.lower_ in not_places or tok.is_stop:
             return False
-        if ent_label == "NORP":
+        if ent_label == "NORP" or cue and _capitalised(tok):
             return True
         if tok.pos_ not in {"PROPN"} and not tok.is_upper:
             return False
@@ -282,6 +302,17 @@ def _looks_proper(
         if prev is not None and prev.ent_type_ == "PERSON":
             return False
     return True
+
+
+def _place_cue(doc: Doc, a: int, b: int, locative: frozenset[str]) -> bool:
+    """Whether the words around tokens a..b introduce a place: a locative preposition
+    ("in Didieni"), a place noun and "of" ("the town of Kersigane"), "capital" ("the
+    capital Cotonou"), or a lower-case word for the kind of place ("Bnei Brak city")."""
+    nouns = _word_list("place_nouns.txt")
+    prev = doc[a - 1].lower_ if a > 0 else ""
+    return (prev in locative or prev == "capital"
+            or prev == "of" and a >= 2 and doc[a - 2].text in nouns
+            or b < len(doc) and doc[b].text in _place_words()[1])
 
 
 def _tail_of_name(doc: Doc, a: int, cands: list[Place]) -> bool:
@@ -361,12 +392,22 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
     connectors, _, not_places, abbrev = _lexicon()
     name_heads = _place_words()[3]
     text = doc.text
+    words = dictionary_words(nlp) if nlp is not None else _doc_words(doc)
     grams = _ngrams(doc, text)
     ents = [span for e in doc.ents if e.label_ in PLACE_LABELS or e.label_ == "NORP"
             if (span := _trim(e)) is not None]
     ent_keys = {(e.start, e.end): fold(e.text) for e in ents}
     districts = _district_compounds(doc, text)
-    found = gaz.lookup_many([*grams.values(), *ent_keys.values(), *districts.values()])
+    # Two-word names the gazetteer writes as one ("Ceel Buur": Ceelbuur), under the
+    # place's own name only.
+    joined = {k: k.replace(" ", "") for (a, b), k in grams.items()
+              if b - a == 2 and all(t.is_alpha and not t.is_stop for t in doc[a:b])}
+    found = gaz.lookup_many([*grams.values(), *ent_keys.values(), *districts.values(),
+                             *joined.values()])
+    for key, one in joined.items():
+        if not found.get(key) and (own := [c for c in found.get(one, [])
+                                           if _fold_name(c.name) == one]):
+            found[key] = own
     for (a, b), key in districts.items():
         # "Mogadishu-Karan district": a district of the city its name starts with, when
         # the whole name is unknown.
@@ -375,7 +416,6 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
             grams[(a, b)] = key
     # Spelling variants only for unknown names that spaCy calls places, long enough to
     # say more than their vowels, and not words ("Ave", acronyms, "Ebola").
-    words = dictionary_words(nlp) if nlp is not None else _doc_words(doc)
     locative = _word_list("locative_prepositions.txt")
     # A lone unknown name after "in", "near" is a place too, whatever spaCy calls it
     # ("a camp in Timbutku" tagged ORG).
@@ -423,12 +463,11 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
         if not cands or any(taken[a:b]) or any(spent[a:b]):
             continue
         span = doc[a:b]
-        if any(blocked[a:b]):
-            after_locative = a > 0 and doc[a - 1].lower_ in locative
-            if not (b - a == 1 and after_locative and ent_label[a] == "PERSON"
-                    and lone_entity(a, b) and not _small(cands)):
-                declined.append((a, b, key))
-                continue
+        cue = _place_cue(doc, a, b, locative)
+        if any(blocked[a:b]) and not (cue and _misread(span, ent_label, cands, words)
+                                      and lone_entity(a, b)):
+            declined.append((a, b, key))
+            continue
         host = next((e for e in ents if e.start <= a and b <= e.end), None)
         if host is not None and (a, b) != (host.start, host.end) and b != host.end:
             continue  # "South" of "South Ossetia": a part must include the name's head
@@ -445,7 +484,8 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
         if demonyms and (b - a == 1 and span[0].pos_ == "ADJ" or label == "NORP"):
             cands = demonyms
         if (a, b) not in ent_at and not _looks_proper(
-            span, "NORP" if cands == demonyms else label, not_places, cands
+            span, "NORP" if cands == demonyms else label, not_places, cands,
+            cue,
         ):
             declined.append((a, b, key))
             continue
@@ -463,8 +503,11 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
         in_org = org_of[a] >= 0 and org_of[b - 1] == org_of[a]
         # A dictionary word leading an organisation's name is the word, even when a
         # county has it as its name ("Mayo" of "Mayo Clinic").
+        # A whole organisation "name" in a place's slot is the place ("from Tell Abiad
+        # town").
+        whole_org = in_org and cue and (a, b) == (orgs[org_of[a]].start, orgs[org_of[a]].end)
         if label == "GAZ" and (
-            _small(cands) and in_org and _inside_org(a, b, orgs[org_of[a]])
+            _small(cands) and in_org and not whole_org and _inside_org(a, b, orgs[org_of[a]])
             or b - a == 1 and span[0].lower_ in words and _small(cands, counties=not in_org)
         ):
             declined.append((a, b, key))
@@ -500,6 +543,7 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
             take(*lead, "GAZ", cands)
         else:
             take(e.start, e.end, e.label_, [])
+    _take_qualifiers(doc, declined, found, spans, taken, take, lone_entity)
     # A name taken as a place once is the same place at its other mentions ("Menaka"
     # tagged a place, later a person), unless there it is part of a longer name.
     placed = {grams.get((a, b)) or fold(doc[a:b].text): cands for a, b, _l, cands in spans
@@ -524,6 +568,72 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
         m.region_cue = n in qualifiers or (b < len(doc) and doc[b].lower_ in regions) or (
             a >= 2 and doc[a - 1].lower_ == "of" and doc[a - 2].lower_ in regions)
     return mentions
+
+
+def _misread(span: Span, ent_label: list[str], cands: list[Place],
+             words: frozenset[str]) -> bool:
+    """Whether an entity spaCy tags as a person (or a date) in a place's slot is a place
+    name it does not know: capitalised words, not a possessive, and (for a small place or
+    a date) not a dictionary word ("in Boussouma", "in Chilas", "in Ben Gardane")."""
+    labels = {ent_label[t] for t in range(span.start, span.end)}
+    doc, key = span.doc, fold(span.text)
+    if not labels <= {"PERSON", "DATE", ""} or not _capitalised(span[0]):
+        return False
+    if span.end < len(doc) and doc[span.end].lower_ in {"'s", "\u2019s"}:
+        return False
+    return not ((_small(cands) or "DATE" in labels) and key in words)
+
+
+def _take_qualifiers(
+    doc: Doc, declined: list[tuple[int, int, str]], found: dict[str, list[Place]],
+    spans: list[tuple[int, int, str, list[Place]]], taken: list[bool],
+    take: Callable[[int, int, str, list[Place]], None],
+    lone_entity: Callable[[int, int], bool],
+) -> None:
+    """Names turned down for their tag that qualify the name before them, in text order:
+    inside "(...)" after a place, or after a capitalised name that follows a locative
+    preposition, any known place but an acronym ("Pede (Kandi, Alibori)", not "Kurdistan
+    Workers Party (PKK)");
+    after ",", a place that can contain the place before ("Mankwi village, Bafut") and
+    is no sentence's subject ("in London, Smith said")."""
+    generic = _place_words()[1]
+    ends = {b: cands for _a, b, _l, cands in spans}
+    for a, b, key in sorted(declined):
+        if a < 2 or any(taken[a:b]) or not lone_entity(a, b) or not _capitalised(doc[a]):
+            continue
+        cands = [c for c in found.get(key, []) if c.kind != KIND_DEMONYM]
+        if not cands or doc[a - 1].text not in {"(", ","}:
+            continue
+        subject = b < len(doc) and doc[b].pos_ in {"VERB", "AUX"}
+        if not doc[a].is_upper and _in_brackets(doc, a, ends) or doc[a - 1].text == "," \
+                and not subject and _contains_host(
+                doc, a - 1, ends, cands, generic):
+            take(a, b, "GAZ", cands)
+            ends[b] = cands
+
+
+def _in_brackets(doc: Doc, a: int, ends: dict[int, list[Place]]) -> bool:
+    """Whether token ``a`` is in a list of names in brackets right after a place, or
+    after a capitalised word that follows a locative preposition: "in Kinyovu
+    (Nyamurenza, Ngozi)"."""
+    p = a - 1
+    while p > 0 and doc[p].text != "(" and (doc[p].text == "," or _capitalised(doc[p])):
+        p -= 1
+    if p < 2 or doc[p].text != "(":
+        return False
+    return p in ends or _capitalised(doc[p - 1]) and doc[p - 2].lower_ in _word_list(
+        "locative_prepositions.txt")
+
+
+def _contains_host(doc: Doc, comma: int, ends: dict[int, list[Place]], cands: list[Place],
+                   generic: frozenset[str]) -> bool:
+    """Whether a reading of ``cands`` can contain a reading of the place that ends just
+    before ``comma`` ("Mankwi village,"): an area of its country, or a town near it."""
+    before = comma - 1 if comma >= 2 and doc[comma - 1].text in generic else comma
+    return any(
+        c.cc == h.cc and (c.feature_class == "A" or c.feature_class == "P" and _km(
+            (c.lat, c.lon), (h.lat, h.lon)) <= QUALIFIER_TOWN_KM)
+        for c in cands for h in ends.get(before) or [])
 
 
 def _link_qualifiers(
