@@ -142,3 +142,12 @@ def test_names_match_whatever_their_spacing() -> None:
     one = geoparse("Residents protested in Beitlahia on Monday.")
     assert names(one) == ["Beitlahia"]  # the gazetteer writes Beit Lahia
     assert one[0].country == "PSE"
+
+
+def test_a_longer_name_found_once_wins_over_its_parts_at_later_mentions() -> None:
+    # The small model tags the second "Tobago" a person, so only "Trinidad" reads as a
+    # place there; the whole country name found earlier takes the span back.
+    text = ("The vote was taken by Trinidad and Tobago, which sent its envoy. The minister "
+            "said that Trinidad and Tobago failed to attend a meeting.")
+    found = [t for t in geoparse(text) if t.name.startswith("Trinidad")]
+    assert [(t.name, t.country) for t in found] == [("Trinidad and Tobago", "TTO")] * 2

@@ -7,7 +7,8 @@ import pytest
 
 from eventscope.geo import geoparse, precision_of
 from eventscope.geo.gazetteer import KIND_NAME, Place
-from eventscope.geo.resolve import _namesake, _within
+from eventscope.geo.recognize import Mention
+from eventscope.geo.resolve import BORROWED_PROB, _namesake, _within, resolve
 from eventscope.record import Toponym
 
 pytestmark = pytest.mark.usefixtures("use_default_index")
@@ -73,10 +74,11 @@ def test_a_qualifier_chain_is_read_in_one_country() -> None:
     assert found["Nord-Ouest"].feature_code == "ADM1"
 
 
-def test_a_chain_member_with_no_reading_inside_the_chain_is_left_unresolved() -> None:
+def test_a_chain_member_with_no_reading_inside_the_chain_is_not_placed_abroad() -> None:
     found = by_name(geoparse("Mortars landed in Mogadishu-Hodan district (Hodan, Banadir)."))
     assert found["Mogadishu-Hodan"].country == found["Banadir"].country == "SOM"
-    assert found["Hodan"].lat is None  # not a namesake town in another country
+    # Not a namesake town in another country: at most the town named before it.
+    assert found["Hodan"].country == "SOM" and found["Hodan"].geonameid is None
 
 
 def test_within_reads_countries_regions_and_nearby_towns() -> None:
@@ -85,3 +87,48 @@ def test_within_reads_countries_regions_and_nearby_towns() -> None:
     assert not _within(town, place("Southmoor", "ADM1", 500_000, admin1="02"))
     assert _within(town, place("Westby", "PPL", 90_000, lat=10.2))  # 22 km away
     assert not _within(town, place("Farport", "PPL", 90_000, lat=12.0))
+
+
+def mention(text: str, at: int, *cands: Place) -> Mention:
+    return Mention(start=at, end=at + len(text), text=text, key=text.lower(),
+                   candidates=list(cands), label="GPE")
+
+
+def test_a_name_the_gazetteer_lacks_lies_at_the_town_named_before_it() -> None:
+    # "Protesters marched from Northshire to City Hall, then on to Eastwick."
+    north = place("Northshire", "PPL", 50_000, lat=10.0, lon=20.0)
+    east = place("Eastwick", "PPL", 40_000, lat=30.0, lon=40.0)
+    picks = resolve([mention("Northshire", 24, north), mention("City Hall", 38),
+                     mention("Eastwick", 60, east)])
+    hall, prob = picks[1]
+    assert hall is not None
+    assert (hall.name, hall.lat, hall.lon, hall.feature_code) == ("City Hall", 10.0, 20.0, "PPL")
+    assert hall.geonameid is None  # an unidentified place there, not the town itself
+    assert prob == BORROWED_PROB
+
+
+def test_a_town_is_borrowed_before_a_country_and_a_country_when_no_town_is_named() -> None:
+    country = place("Xland", "PCLI", 9_000_000, lat=0.0, lon=0.0)
+    town = place("Northshire", "PPL", 50_000, lat=10.0, lon=20.0)
+    near_town = resolve([mention("Xland", 0, country), mention("Grand Mall", 20),
+                         mention("Northshire", 40, town)])[1][0]
+    assert near_town is not None and near_town.feature_code == "PPL"
+    in_country = resolve([mention("Xland", 0, country), mention("Grand Mall", 20)])[1][0]
+    assert in_country is not None and (in_country.feature_code, in_country.lat) == ("PCLI", 0.0)
+    assert precision_of(Toponym(start=20, end=30, name="Grand Mall", lat=0.0, lon=0.0,
+                                country="XXX", feature_code="PCLI")) == 3
+
+
+def test_a_name_with_nothing_resolved_around_it_stays_unresolved() -> None:
+    assert resolve([mention("Grand Mall", 0)]) == [(None, 0.0)]
+
+
+def test_a_name_the_gazetteer_lacks_lies_in_the_region_its_qualifier_names() -> None:
+    # "Fighting near Northshire reached Oldfield district, Southmoor."
+    town = place("Northshire", "PPL", 50_000, lat=10.0, lon=20.0)
+    region = place("Southmoor", "ADM1", 900_000, admin1="02", lat=-5.0, lon=30.0)
+    mentions = [mention("Northshire", 14, town), mention("Oldfield", 33),
+                mention("Southmoor", 52, region)]
+    mentions[1].qualifier = 2
+    district = resolve(mentions)[1][0]
+    assert district is not None and (district.admin1, district.lat) == ("Southmoor", -5.0)

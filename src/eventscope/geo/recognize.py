@@ -545,12 +545,20 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
             take(e.start, e.end, e.label_, [])
     _take_qualifiers(doc, declined, found, spans, taken, take, lone_entity)
     # A name taken as a place once is the same place at its other mentions ("Menaka"
-    # tagged a place, later a person), unless there it is part of a longer name.
+    # tagged a place, later a person), unless there it is part of a longer name; and it
+    # wins over shorter names taken inside it ("Trinidad" of "Trinidad and Tobago" where
+    # "Tobago" was tagged a person), longest first.
     placed = {grams.get((a, b)) or fold(doc[a:b].text): cands for a, b, _l, cands in spans
               if cands}
-    for a, b, key in declined:
-        if key in placed and not any(taken[a:b]) and lone_entity(a, b):
-            take(a, b, "GAZ", placed[key])
+    for a, b, key in sorted(declined, key=lambda d: (d[0] - d[1], d[0])):
+        if key not in placed or not lone_entity(a, b):
+            continue
+        inner = [sp for sp in spans if sp[0] < b and a < sp[1]]
+        if any(sp[0] < a or b < sp[1] for sp in inner):
+            continue
+        for sp in inner:
+            spans.remove(sp)
+        take(a, b, "GAZ", placed[key])
 
     spans.sort()
     mentions = [

@@ -7,9 +7,12 @@ the other places). The model in ``data/ranker.json`` scores them (gradient-boost
 trees trained by ``scripts/train_geo_ranker.py``), else the hand-set linear weights
 below. Two passes: the second measures nearness to the first
 pass's picks. Qualifier chains ("Bamenda town (Mezam, Nord-Ouest)") then take their
-likeliest consistent reading: each place inside the next. Last, a region that shares its
+likeliest consistent reading: each place inside the next. Then a region that shares its
 name with its main town gives way to the town unless the text says it means the region
-("Latakia" the city, "Latakia province" the governorate).
+("Latakia" the city, "Latakia province" the governorate). Last, a name the gazetteer
+lacks ("City Hall", a street, a suburb) takes the point of the resolved town or site
+nearest it in the text, as an unidentified place there (no geonameid): local names lie
+near the places the article is about.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import json
 import math
 import os
 from collections import defaultdict
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -414,4 +418,51 @@ def resolve(
         prob = p[best] if place is m.candidates[best] else min(
             1.0, p[best] + p[m.candidates.index(place)])
         result.append((place, prob))
-    return result
+    return _borrow_points(mentions, result)
+
+
+# A nameless fallback never claims to be sure of the place it borrows.
+BORROWED_PROB = 0.05
+
+
+def _borrow_points(mentions: list[Mention], result: list[tuple[Place | None, float]],
+                   ) -> list[tuple[Place | None, float]]:
+    """Unresolved mentions without any candidate take the point of the resolved place
+    nearest them in the text: a town or site where the document has one, else an
+    administrative area or country (its feature code then says how coarse the point
+    is); within those, one in the document's main country (the one its distinct resolved
+    places, weighed by their probability, point to most) first; but a mention with a
+    resolved "X, Y" qualifier takes the qualifier's point. Never a continent, sea or other
+    wide area; demonym readings are not anchors."""
+    # Distinct places weighed by how sure each is, so that one name repeated (often a
+    # misread person's name) or a doubtful homonym does not outvote the rest.
+    sure: dict[int, tuple[Place, float]] = {}
+    for place, prob in result:
+        if place is not None and place.country is not None:
+            sure[place.id] = (place, max(prob, sure.get(place.id, (place, 0.0))[1]))
+    weight: defaultdict[str, float] = defaultdict(float)
+    for place, prob in sure.values():
+        weight[place.country or ""] += prob
+    main = max(weight, key=weight.__getitem__, default=None)
+    pools: list[list[int]] = []
+    for classes in ({"P", "S"}, {"A"}):
+        tier = [i for i, (place, _) in enumerate(result)
+                if place is not None and place.feature_class in classes
+                and place.kind != KIND_DEMONYM]
+        home = [i for i in tier if (place := result[i][0]) is not None
+                and place.country == main]
+        pools += [home, tier]
+    pool = next((p for p in pools if p), None)
+    if pool is None:
+        return result
+    out = list(result)
+    for i, (m, (place, _)) in enumerate(zip(mentions, result, strict=True)):
+        if place is not None or m.candidates:
+            continue
+        # The place its qualifier names contains it ("Alishing district, Laghman").
+        q = m.qualifier
+        anchor = result[q][0] if q is not None and result[q][0] is not None else result[
+            min(pool, key=lambda a: abs(mentions[a].start - m.start))][0]
+        assert anchor is not None
+        out[i] = (replace(anchor, geonameid=None, name=m.text), BORROWED_PROB)
+    return out
