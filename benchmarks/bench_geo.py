@@ -42,7 +42,7 @@ from eventscope.geo import geoparse_doc
 from eventscope.geo.api import parse_for_geo
 from eventscope.geo.fold import fold
 from eventscope.geo.gazetteer import get_gazetteer
-from eventscope.geo.resolve import haversine_km
+from eventscope.geodesy import haversine_km
 from eventscope.nlp import load_nlp
 from eventscope.record import Toponym
 

@@ -33,6 +33,7 @@ from sklearn.model_selection import GroupKFold
 from eventscope.geo import resolve as res
 from eventscope.geo.gazetteer import DATA_DIR, get_gazetteer
 from eventscope.geo.recognize import Mention, recognize
+from eventscope.geodesy import haversine_km
 from eventscope.nlp import load_nlp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +69,7 @@ def collect(data: Path) -> tuple[list[DocData], tuple[np.ndarray, ...]]:
                 g = next((g for g in gold if m.start < g["end"] and g["start"] < m.end), None)
                 if g is None or len(rows) < 2:
                     continue
-                labels = [int(res.haversine_km(c.lat, c.lon, g["lat"], g["lon"]) <= 161)
+                labels = [int(haversine_km(c.lat, c.lon, g["lat"], g["lon"]) <= 161)
                           for c in m.candidates]
                 if not any(labels):
                     continue
@@ -92,7 +93,7 @@ def found_right(doc: DocData, ranker: res.Ranker) -> tuple[int, int]:
             continue
         found += 1
         _m, p = max(hits, key=lambda h: min(h[0].end, g["end"]) - max(h[0].start, g["start"]))
-        right += p is not None and res.haversine_km(p.lat, p.lon, g["lat"], g["lon"]) <= 161
+        right += p is not None and haversine_km(p.lat, p.lon, g["lat"], g["lon"]) <= 161
     return found, right
 
 

@@ -24,7 +24,6 @@ reported by line number and skipped (:attr:`GoldSet.issues`).
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,6 +37,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from .geodesy import haversine_km
 from .record import EVENT_TYPES, Actor, Article, Event
 
 GOLD_KINDS: tuple[str, ...] = ("plover", "acled")
@@ -363,14 +363,6 @@ def country_matches(gold: str, actor: Actor | None) -> bool:
     return actor.country == gold
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, mean Earth radius)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
-
-
 # --- shared pieces of the reports -------------------------------------------------------
 
 
@@ -631,7 +623,7 @@ def _near(event: Event, note: AcledNote) -> float | None:
     loc = event.location
     if loc is None or loc.lat is None or loc.lon is None:
         return None
-    return distance_km(loc.lat, loc.lon, note.latitude, note.longitude)
+    return haversine_km(loc.lat, loc.lon, note.latitude, note.longitude)
 
 
 def score_acled(pairs: Iterable[tuple[AcledNote, Sequence[Event]]]) -> AcledReport:

@@ -21,7 +21,6 @@ US dollar") are no places; "the capital" with no name is the country's capital.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -30,6 +29,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from ..geodesy import haversine_km
 from ..record import Location, Toponym
 from .lexicon import Cues, load_actor_dictionary
 
@@ -58,10 +58,7 @@ _TOWN_QUALIFIER_KM = 100.0
 def _km(a: Toponym, b: Toponym) -> float:
     """Great-circle distance between two resolved places."""
     assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (math.sin((la2 - la1) / 2) ** 2
-         + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2)
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _fallback_precision(top: Toponym) -> int:

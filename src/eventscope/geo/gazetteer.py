@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
 import re
 import sqlite3
@@ -33,6 +32,7 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
+from ..geodesy import haversine_km
 from .fold import fold
 
 VERSION = 2
@@ -442,19 +442,12 @@ def _region_point(
         key=lambda sub: -len(sub.key))
     if same:
         return same[0].lat, same[0].lon, same[0].names
-    near = min(subs, key=lambda s: _km(towns, (s.lat, s.lon)), default=None)
-    if near is not None and _km(towns, (near.lat, near.lon)) < 150:
+    near = min(subs, key=lambda s: haversine_km(*towns, s.lat, s.lon), default=None)
+    if near is not None and haversine_km(*towns, near.lat, near.lon) < 150:
         # Its names only when they read as another spelling of the same name ("Dar'a",
         # "Daraa"), not as a neighbouring region's.
         return near.lat, near.lon, near.names if near.key[:2] == key[:2] else ()
     return towns[0], towns[1], ()
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
-        (lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 # The Arabic article as GeoNames writes it at the start of a name; the press often drops

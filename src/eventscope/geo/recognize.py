@@ -28,8 +28,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
+from ..geodesy import haversine_km
 from .fold import fold
-from .gazetteer import DATA_DIR, KIND_DEMONYM, Gazetteer, Place, _km
+from .gazetteer import DATA_DIR, KIND_DEMONYM, Gazetteer, Place
 
 
 @lru_cache(maxsize=100_000)
@@ -639,8 +640,8 @@ def _contains_host(doc: Doc, comma: int, ends: dict[int, list[Place]], cands: li
     before ``comma`` ("Mankwi village,"): an area of its country, or a town near it."""
     before = comma - 1 if comma >= 2 and doc[comma - 1].text in generic else comma
     return any(
-        c.cc == h.cc and (c.feature_class == "A" or c.feature_class == "P" and _km(
-            (c.lat, c.lon), (h.lat, h.lon)) <= QUALIFIER_TOWN_KM)
+        c.cc == h.cc and (c.feature_class == "A" or c.feature_class == "P" and haversine_km(
+            c.lat, c.lon, h.lat, h.lon) <= QUALIFIER_TOWN_KM)
         for c in cands for h in ends.get(before) or [])
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from ..geodesy import haversine_km
 from .gazetteer import DATA_DIR, KIND_DEMONYM, Place
 from .recognize import Mention
 
@@ -137,13 +138,6 @@ def _load_ranker(file: str) -> Ranker:
                 return TreeRanker(data["baseline"], data["trees"])
             return LinearRanker(data["weights"], data.get("bias", 0.0))
     return HEURISTIC_RANKER
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _qualifies(place: Place, qual: Mention | None, states: set[str]) -> bool | None:

@@ -29,21 +29,12 @@ from sqlalchemy import (
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..geodesy import EARTH_RADIUS_KM, haversine_km
 from .schema import events
-
-EARTH_RADIUS_KM = 6371.0088
 
 
 class StoreError(RuntimeError):
     """A database that cannot be used, as one line naming it and the problem."""
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def bbox_around(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
