@@ -5,9 +5,7 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
 from collections.abc import Iterable, Iterator
-from itertools import islice
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -15,6 +13,7 @@ from spacy.tokens import Doc
 from .extract import code_events
 from .geo import geoparse_doc
 from .nlp import load_nlp
+from .parallel import chunks, forked_map, worker_model
 from .record import Article, Event
 
 
@@ -52,15 +51,6 @@ def extract(
     return process(article, model)
 
 
-_worker_model: str | None = None
-
-
-def _init_worker(model: str | None) -> None:
-    global _worker_model
-    _worker_model = model
-    load_nlp(model)
-
-
 def _pipe(chunk: list[Article], model: str | None) -> list[tuple[Article, list[Event]]]:
     nlp = load_nlp(model)
     docs = nlp.pipe(a.text for a in chunk)
@@ -69,13 +59,7 @@ def _pipe(chunk: list[Article], model: str | None) -> list[tuple[Article, list[E
 
 
 def _work(chunk: list[Article]) -> list[tuple[Article, list[Event]]]:
-    return _pipe(chunk, _worker_model)
-
-
-def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    stream = iter(articles)
-    while chunk := list(islice(stream, size)):
-        yield chunk
+    return _pipe(chunk, worker_model())
 
 
 def process_many(
@@ -94,11 +78,10 @@ def process_many(
     """
     nlp = load_nlp(model)
     if n_process <= 1:
-        for chunk in _chunks(articles, batch_size):
+        for chunk in chunks(articles, batch_size):
             yield from _pipe(chunk, model)
         return
     geoparse_doc(nlp("Paris"), nlp)  # warm the gazetteer before forking
-    ctx = mp.get_context("fork")
-    with ctx.Pool(n_process, initializer=_init_worker, initargs=(model,)) as pool:
-        for done in pool.imap(_work, _chunks(articles, batch_size)):
-            yield from done
+    for done in forked_map(_work, chunks(articles, batch_size), n_process=n_process,
+                           model=model):
+        yield from done

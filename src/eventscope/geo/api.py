@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
-from collections import deque
 from collections.abc import Iterable, Iterator
-from itertools import islice
-from multiprocessing.pool import AsyncResult
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..nlp import load_nlp
+from ..parallel import chunks, forked_map, worker_model
 from ..record import Toponym
 from .fold import fold
 from .gazetteer import KIND_DEMONYM, get_gazetteer
@@ -84,16 +81,8 @@ def geoparse(text: str, model: str | None = None) -> list[Toponym]:
     return geoparse_doc(next(parse_for_geo([text], nlp)), nlp)
 
 
-_worker_model: str | None = None
-
-
-def _init_worker(model: str | None) -> None:
-    global _worker_model
-    _worker_model = model
-
-
 def _geoparse_chunk(texts: list[str]) -> list[list[Toponym]]:
-    nlp = load_nlp(_worker_model)  # inherited from the parent through fork(): no reload
+    nlp = load_nlp(worker_model())  # inherited from the parent through fork(): no reload
     return [geoparse_doc(doc, nlp) for doc in parse_for_geo(texts, nlp, len(texts))]
 
 
@@ -114,15 +103,9 @@ def geoparse_many(
             yield geoparse_doc(doc, nlp)
         return
     geoparse_doc(next(parse_for_geo(["Warm up in Paris."], nlp)), nlp)
-    stream = iter(texts)
-    pending: deque[AsyncResult[list[list[Toponym]]]] = deque()
-    with mp.get_context("fork").Pool(n_process, _init_worker, (model,)) as pool:
-        while chunk := list(islice(stream, batch_size)):
-            pending.append(pool.apply_async(_geoparse_chunk, (chunk,)))
-            if len(pending) > 2 * n_process:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    for done in forked_map(_geoparse_chunk, chunks(texts, batch_size), n_process=n_process,
+                           model=model):
+        yield from done
 
 
 def precision_of(toponym: Toponym) -> int:
