@@ -188,9 +188,21 @@ def main() -> None:
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KB)")
 
 
+# More support from the document's other places, a qualifier that agrees or the name
+# itself (not an alternate name) never makes a candidate less likely: constraining the
+# trees so keeps them from learning quirks of a few documents. Size stays free (a local
+# paper's small town).
+MONOTONE = {
+    "exact_name": 1, "alias_only": -1,
+    "qualifier_match": 1, "qualifier_miss": -1, "country_support": 1, "admin1_support": 1,
+    "near_support": 1, "admin1_any": 1, "near_any": 1, "region_support": 1, "log_nearest_km": -1,
+}
+
+
 def make_trees() -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(
-        max_iter=100, learning_rate=0.1, max_leaf_nodes=15, random_state=0)
+        max_iter=200, learning_rate=0.05, max_leaf_nodes=15, random_state=0,
+        monotonic_cst=[MONOTONE.get(f, 0) for f in res.FEATURES])
 
 
 if __name__ == "__main__":

@@ -212,3 +212,45 @@ def test_acronyms_do_not_hide_places_spelled_like_them() -> None:
 def test_a_people_named_with_the_country_they_live_in_are_that_country_s(
         code: Code, sentence: str, etype: str, country: str) -> None:
     assert coded(code(sentence, "2024-12-16"), etype)[0] == country
+
+
+@pytest.mark.parametrize(("sentence", "etype", "country", "sector"), [
+    ("On 3 May 2024, Liyu police shot two herders.", "ASSAULT", "ETH", "POL"),
+    ("On 3 May 2024, the GSU dispersed traders.", "COERCE", "KEN", "POL"),
+    ("On 3 May 2024, Tiger Forces shelled a village.", "ASSAULT", "SYR", "MIL"),
+])
+def test_a_named_national_force_is_its_state_s(
+        code: Code, sentence: str, etype: str, country: str, sector: str) -> None:
+    assert coded(code(sentence, "2024-12-16"), etype)[:2] == (country, sector)
+
+
+@pytest.mark.parametrize(("sentence", "etype", "country"), [
+    ("On 3 May 2024, Madhesi protesters blocked a highway.", "PROTEST", "NPL"),
+    ("On 3 May 2024, Oromo youths burned tyres on a road.", "PROTEST", "ETH"),
+])
+def test_a_people_of_one_country_says_whose_the_crowd_is(
+        code: Code, sentence: str, etype: str, country: str) -> None:
+    assert coded(code(sentence, "2024-12-16"), etype)[:2] == (country, "PPL")
+
+
+def test_a_people_s_name_stays_a_possible_place() -> None:
+    # Turkana is a people of Kenya and a Kenyan county: the geoparser still sees the county
+    assert "turkana" not in load_actor_dictionary().not_places()
+
+
+def test_those_backing_a_country_are_not_its_own(code: Code) -> None:
+    country, sector, _ = coded(code("On 3 May 2024, pro-Russian separatists shelled a "
+                                    "village near Gao.", "2024-12-16"), "ASSAULT")
+    assert (country, sector) == ("MLI", "REB")
+
+
+def test_those_against_the_government_are_not_the_government(code: Code) -> None:
+    country, sector, _ = coded(code("On 3 May 2024, anti-government protesters marched in "
+                                    "Nairobi.", "2024-12-16"), "PROTEST")
+    assert (country, sector) == ("KEN", "PPL")
+
+
+def test_a_bracketed_acronym_is_shown_closed(code: Code) -> None:
+    _, _, text = coded(code("On 3 May 2024, the Uganda People's Defence Force (UPDF) shelled a "
+                            "camp.", "2024-12-16"), "ASSAULT")
+    assert text == "the Uganda People's Defence Force (UPDF)"

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from eventscope.extract import code_events
+from eventscope.extract.roles import is_act_noun
 from eventscope.nlp import load_nlp
 from eventscope.record import Actor, Article, Event, Toponym
 
@@ -107,3 +108,47 @@ def test_a_named_group_keeps_its_own_country(code: Code) -> None:
     event = only(code("On 30 April 2020, Al Shabaab fighters attacked a police post in "
                       "Nairobi.", None), "ASSAULT")
     assert event.actor is not None and event.actor.country == "SOM"
+
+
+# --- the article's country when no place of it is resolved ---------------------------------
+
+def test_a_crowd_takes_the_country_the_article_names_when_no_place_is_resolved(
+        code: Code) -> None:
+    event = only(code("Protesters marched against the Kenyan government's new tax.", None),
+                 "PROTEST")
+    assert event.actor is not None and (event.actor.country, event.actor.sector) == (
+        "KEN", "PPL")
+
+
+def test_a_resolved_place_outweighs_a_country_the_words_name(code: Code) -> None:
+    event = only(code("Protesters marched in Geneva against the Kenyan government's new tax.",
+                      None), "PROTEST")
+    assert event.actor is not None and event.actor.country == "CHE"
+
+
+# --- an adjective the parser reads as a verb ----------------------------------------------
+
+def test_alleged_before_an_act_is_no_accusation(code: Code) -> None:
+    events = code("Alleged shelling by the Uganda People's Defence Force near Nairobi.", None)
+    assert not [e for e in events if e.event_type == "ACCUSE"]
+    event = only(events, "ASSAULT")
+    assert event.actor is not None and (event.actor.country, event.actor.sector) == (
+        "UGA", "MIL")
+
+
+def test_alleging_with_a_subject_is_still_an_accusation(code: Code) -> None:
+    only(code("On 30 April 2020, the rebels alleged that soldiers burned a village near Gao.",
+              None), "ACCUSE")
+
+
+# --- one test of "this word names an act", shared by the coder and the draft stage ---------
+
+@pytest.mark.parametrize(("text", "word", "act"), [
+    ("The explosion killed two soldiers.", "explosion", True),
+    ("An IED wounded a soldier.", "IED", True),
+    ("The Alliance of Democratic Forces attacked a village.", "Alliance", False),
+    ("Soldiers attacked a village.", "Soldiers", False),
+])
+def test_which_words_name_an_act(text: str, word: str, act: bool) -> None:
+    tok = next(t for t in load_nlp()(text) if t.text == word)
+    assert is_act_noun(tok) is act

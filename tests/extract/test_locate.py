@@ -206,3 +206,224 @@ def test_a_place_outside_the_phrase_is_not_within_it() -> None:
     herat = next(t for t in doc if t.text == "Herat")
     # the walk up from Herat ends at the other sentence's root, never at "attacked"
     assert _within(herat, attacked, load_cues()) is False
+
+
+def test_a_chain_read_along_the_text_says_where_a_sub_district_is() -> None:
+    # The small model's parse loses "X sub-district, Y District, Z City": the chain is
+    # read along the text, and the town it names puts the homonym far away out.
+    text = ("On 12 June 2021, rioters attacked a shop in Cipinang sub-district, Matraman "
+            "District, East Jakarta City, Jakarta province.")
+    places: Gazetteer = {"Cipinang": (-7.50, 108.90, "IDN", "Central Java", "PPL"),
+                         "Matraman District": (None, None, None, None, None),
+                         "East Jakarta City": (-6.21, 106.85, "IDN", "Jakarta", "PPLA"),
+                         "Jakarta province": (-6.2, 106.8, "IDN", "Jakarta", "ADM1")}
+    loc = where(text, places)
+    assert loc is not None and loc.name == "East Jakarta City"
+
+
+def test_a_qualifier_does_not_outrank_the_place_it_qualifies() -> None:
+    # "Gopalpur" resolved to its district, "Rangpur" to a town: the district still holds.
+    text = ("On 3 March 2022, party supporters staged a protest in Gopalpur city (Gopalpur "
+            "Sadar, Rangpur) against the arrest of their leader.")
+    places: Gazetteer = {"Gopalpur": (24.56, 89.92, "BGD", "Dhaka", "ADM2"),
+                         "Rangpur": (25.75, 89.25, "BGD", "Rangpur", "PPLA")}
+    loc = where(text, places)
+    assert loc is not None and (loc.name, loc.precision) == ("Gopalpur", 2)
+
+
+def test_a_region_resolved_as_a_town_abroad_does_not_move_its_town() -> None:
+    text = "On 2 April 2021, unknown gunmen attacked the gendarmerie in Kongoussi, Bam Province."
+    places: Gazetteer = {"Kongoussi": (13.33, -1.53, "BFA", "Centre-Nord", "PPL"),
+                         "Bam Province": (29.1, 58.36, "IRN", "Kerman", "PPL")}
+    loc = where(text, places)
+    assert loc is not None and (loc.name, loc.precision) == ("Kongoussi", 1)
+
+
+def test_x_in_y_names_a_governorate_after_its_capital() -> None:
+    # "in Aleppo" after a town is the governorate, whose capital may lie over 100 km away.
+    text = "On 9 May 2021, civilians in Manbij in Aleppo protested against the new taxes."
+    places: Gazetteer = {"Manbij": (36.53, 37.95, "SYR", "Aleppo", "PPL"),
+                         "Aleppo": (36.20, 37.16, "SYR", "Aleppo", "PPLA")}
+    loc = where(text, places)
+    assert loc is not None and (loc.name, loc.precision) == ("Manbij", 1)
+
+
+def test_the_ends_of_a_road_give_way_to_the_place_on_it() -> None:
+    text = "On 4 May 2021, a trader was killed on the Kisumu-Busia road at Mumias, Kakamega."
+    places: Gazetteer = {"Kisumu": (-0.10, 34.76, "KEN", "Kisumu", "PPLA"),
+                         "Busia": (0.46, 34.11, "KEN", "Busia", "PPLA"),
+                         "Kakamega": (0.28, 34.75, "KEN", "Kakamega", "PPLA")}
+    loc = where(text, places)
+    assert loc is not None and loc.name == "Kakamega"
+
+
+def test_the_end_of_a_road_alone_is_near_it() -> None:
+    text = "On 4 May 2021, gunmen ambushed a bus on the Garissa-Dadaab road."
+    places: Gazetteer = {"Garissa": (-0.45, 39.65, "KEN", "Garissa", "PPLA"),
+                         "Dadaab": (0.06, 40.31, "KEN", "Garissa", "PPL")}
+    loc = where(text, places)
+    assert loc is not None and loc.precision == 2
+
+
+def test_a_list_with_names_the_gazetteer_lacks_is_still_a_list() -> None:
+    text = ("On 30 April 2021, students protested in Byblos, Tripoli, Jounieh and Tyre "
+            "against the government.")
+    places: Gazetteer = {"Byblos": (34.12, 35.65, "LBN", "Mount Lebanon", "PPL"),
+                         "Tripoli": (34.44, 35.85, "LBN", "North Governorate", "PPLA"),
+                         "Tyre": (33.27, 35.20, "LBN", "South Governorate", "PPLA")}
+    loc = where(text, places)
+    assert loc is not None and loc.name == "Byblos"
+
+
+def test_the_struck_place_keeps_its_region_as_qualifier() -> None:
+    text = "On 3 March 2022, artillery shelled Balakliia, Kharkiv region."
+    places: Gazetteer = {"Balakliia": (49.46, 36.86, "UKR", "Kharkiv", "PPL"),
+                         "Kharkiv": (49.5, 36.5, "UKR", "Kharkiv", "ADM1")}
+    loc = where(text, places)
+    assert loc is not None and (loc.name, loc.precision) == ("Balakliia", 1)
+
+
+@pytest.mark.parametrize("text", [
+    "On 6 May 2021, Kisii police arrested three traders over the tax.",
+    "On 6 May 2021, Kisii demonstrators protested against the new tax.",
+    "On 6 May 2021, residents of Kisii blocked a road with stones.",
+])
+def test_where_the_sentence_s_people_are_is_near_the_event(text: str) -> None:
+    # Nairobi, named under "in", is the article's focus; the sentence's own people are
+    # in Kisii.
+    text += " The traders' union is based in Nairobi."
+    loc = where(text, {"Kisii": (-0.68, 34.77, "KEN", "Kisii", "PPLA"),
+                       "Nairobi": (-1.28, 36.82, "KEN", "Nairobi", "PPLC")})
+    assert loc is not None and (loc.name, loc.precision) == ("Kisii", 2)
+
+
+def test_a_country_of_the_actor_is_no_place_of_the_sentence() -> None:
+    text = ("On 1 May 2021, in Chillan, Nuble, members of the armed forces of Chile opened "
+            "fire at a checkpoint.")
+    places: Gazetteer = {"Chillan": (-36.61, -72.10, "CHL", "Nuble", "PPLA"),
+                         "Nuble": (-36.7, -72.0, "CHL", "Nuble", "ADM1"),
+                         "Chile": (-30.0, -71.0, "CHL", None, "PCLI")}
+    loc = where(text, places)
+    assert loc is not None and loc.name == "Chillan"
+
+
+def test_a_place_of_an_earlier_event_is_not_this_one_s() -> None:
+    text = ("On 5 June 2021, following a football match in Parakou, residents of Nikki "
+            "blocked a road to stop a convoy.")
+    places: Gazetteer = {"Parakou": (9.34, 2.63, "BEN", "Borgou", "PPLA"),
+                         "Nikki": (9.94, 3.21, "BEN", "Borgou", "PPL")}
+    loc = where(text, places)
+    assert loc is not None and loc.name == "Nikki"
+
+
+def test_the_qualifier_of_the_actor_s_home_is_not_the_event_s_place() -> None:
+    text = "On 8 May 2021, several residents of Kafr Takharim in Idlib held a vigil."
+    places: Gazetteer = {"Kafr Takharim": (36.12, 36.52, "SYR", "Idlib", "PPL"),
+                         "Idlib": (35.93, 36.63, "SYR", "Idlib", "PPLA")}
+    loc = where(text, places)
+    assert loc is not None and loc.name == "Kafr Takharim"
+
+
+def test_a_chain_runs_through_names_the_gazetteer_lacks() -> None:
+    # "Hamza" resolved to a town in Uzbekistan; the chain runs through "Bir al-Ghanam",
+    # which the gazetteer lacks, to "Tripoli".
+    text = ("On 3 May 2021, militia forces attacked rival forces in Hamza Camp in Bir "
+            "al-Ghanam (Tripoli).")
+    places: Gazetteer = {"Hamza": (40.43, 71.5, "UZB", "Fergana", "PPL"),
+                         "Tripoli": (32.89, 13.19, "LBY", "Tripoli", "PPLC")}
+    loc = where(text, places)
+    assert loc is not None and loc.name == "Tripoli"
+
+
+def test_a_region_qualifying_a_town_gives_way_to_the_town() -> None:
+    # The arrest happened as the man left Tell Tamr: the countryside only says where the
+    # town is.
+    text = ("On 2 February 2021, police arrested a fighter trying to cross from Tell Tamr "
+            "town in Hasakah countryside.")
+    places: Gazetteer = {"Tell Tamr": (36.65, 40.37, "SYR", "Al-Hasakah", "PPL"),
+                         "Hasakah": (36.50, 40.75, "SYR", "Al-Hasakah", "PPLA")}
+    loc = where(text, places)
+    assert loc is not None and (loc.name, loc.precision) == ("Tell Tamr", 2)
+
+
+def test_a_qualifier_named_like_the_place_s_own_state_is_that_state() -> None:
+    # "Niger" resolved to the country; Suleja lies in Niger State.
+    text = "On 5 May 2021, hundreds of youths demonstrated in Suleja (Suleja LGA, Niger)."
+    places: Gazetteer = {"Suleja": (9.18, 7.18, "NGA", "Niger", "PPL"),
+                         "Niger": (17.0, 10.0, "NER", None, "PCLI")}
+    loc = where(text, places)
+    assert loc is not None and (loc.name, loc.precision) == ("Suleja", 1)
+
+
+def test_a_region_written_as_countryside_is_not_checked_as_a_town() -> None:
+    # "Homs" resolved to the city, 150 km away; "Homs countryside" is the governorate.
+    text = ("On 4 May 2022, clashes took place at a checkpoint at the entrance of Tadmor "
+            "city in Homs countryside.")
+    places: Gazetteer = {"Tadmor": (34.56, 38.28, "SYR", "Homs", "PPL"),
+                         "Homs": (34.73, 36.71, "SYR", "Homs", "PPLA")}
+    loc = where(text, places)
+    assert loc is not None and loc.name == "Tadmor"
+
+
+def test_a_qualifier_after_a_district_is_not_a_town_inside_it() -> None:
+    text = ("On 3 March 2022, party supporters staged a protest in Gopalpur city (Gopalpur "
+            "Sadar, Rangpur).")
+    places: Gazetteer = {"Gopalpur": (24.56, 89.92, "BGD", "Rangpur", "ADM2"),
+                         "Rangpur": (25.75, 89.25, "BGD", "Rangpur", "PPLA")}
+    loc = where(text, places)
+    assert loc is not None and (loc.name, loc.precision) == ("Gopalpur", 2)
+
+
+def test_names_in_a_phrase_hung_on_a_place_do_not_qualify_it() -> None:
+    # The small model hangs "a group of workers of Pampa Hospital" on the places before.
+    text = ("On 6 May 2021, in Cochabamba, Cochabamba, a group of nurses of Pampa Linda "
+            "Hospital staged a demonstration demanding more supplies.")
+    places: Gazetteer = {"Cochabamba": (-17.38, -66.16, "BOL", "Cochabamba", "PPLA"),
+                         "Pampa": (35.54, -100.96, "USA", "Texas", "PPL")}
+    loc = where(text, places)
+    assert loc is not None and loc.name == "Cochabamba"
+
+
+def all_events(text: str, gazetteer: Gazetteer) -> list:
+    """The events of ``text`` with every occurrence of each name resolved by ``gazetteer``."""
+    toponyms = []
+    for n, (name, (lat, lon, country, admin1, code)) in enumerate(gazetteer.items()):
+        start = text.find(name)
+        while start >= 0:
+            toponyms.append(Toponym(
+                start=start, end=start + len(name), name=name, lat=lat, lon=lon,
+                geonameid=1000 + n, country=country, admin1=admin1, feature_code=code,
+                score=1.0))
+            start = text.find(name, start + len(name))
+    toponyms.sort(key=lambda t: t.start)
+    return code_events(load_nlp()(text), toponyms, Article(text=text, published="2020-05-04"))
+
+
+COUNTRIES: Gazetteer = {"France": (46.0, 2.0, "FRA", None, "PCLI"),
+                        "Mali": (17.0, -4.0, "MLI", None, "PCLI")}
+
+
+def test_a_country_named_as_a_party_is_not_what_the_article_is_about() -> None:
+    text = ("France's deployment in support of the junta played a large role in the war. "
+            "A deal was struck between the junta and France in 2019. "
+            "France refused to comment, and France's envoy left. "
+            "Fighting went on in Mali last week, and more troops arrived in Mali on Monday.")
+    events = all_events(text, COUNTRIES)
+    deal = next(e for e in events if e.event_type == "AGREE")
+    assert deal.location is not None and deal.location.name == "Mali"
+
+
+def test_a_country_under_a_place_preposition_is_still_the_focus() -> None:
+    text = ("A deal was struck between the junta and the rebels in 2019. "
+            "Fighting went on in Mali last week.")
+    deal = next(e for e in all_events(text, COUNTRIES) if e.event_type == "AGREE")
+    assert deal.location is not None and deal.location.name == "Mali"
+
+
+def test_a_thing_of_a_place_does_not_say_where_the_sentence_happened() -> None:
+    places: Gazetteer = {"Gao": (16.27, -0.04, "MLI", "Gao", "PPLA"),
+                         "Mopti air base": (14.51, -4.08, "MLI", "Mopti", "AIRB")}
+    text = ("Troops clashed with militants in Gao on Monday. "
+            "The two sides agreed a truce, granting the army a lease of the Mopti air base.")
+    truce = next(e for e in all_events(text, places) if e.event_type == "AGREE")
+    assert truce.location is not None and truce.location.name == "Gao"

@@ -22,11 +22,25 @@ def test_exported_trees_score_like_the_fitted_model() -> None:
 def test_the_shipped_ranker_reads_the_current_features() -> None:
     ranker = load_ranker()
     assert isinstance(ranker, TreeRanker)
+    # The two readings of a name the document gives no other place for.
     big_city = np.zeros(len(FEATURES))
-    big_city[FEATURES.index("bias_log_pop")] = 0.9
-    big_city[FEATURES.index("pop_share")] = 1.0
-    hamlet = np.zeros(len(FEATURES))
-    hamlet[FEATURES.index("bias_log_pop")] = 0.3
-    hamlet[FEATURES.index("pop_share")] = 0.001
+    big_city[FEATURES.index("log_nearest_km")] = 1.0
+    hamlet = big_city.copy()
+    big_city[[FEATURES.index(f) for f in ("bias_log_pop", "pop_share", "pop_rank")]] = [
+        0.9, 1.0, 1.0]
+    hamlet[[FEATURES.index(f) for f in ("bias_log_pop", "pop_share", "pop_rank")]] = [
+        0.3, 0.001, 0.2]
     big, small = ranker.scores(np.stack([big_city, hamlet]))
     assert big > small
+
+
+def test_the_shipped_ranker_never_scores_a_reading_lower_for_more_support() -> None:
+    # Trained with monotone constraints on the context features (scripts/train_geo_ranker.py).
+    ranker = load_ranker()
+    town = np.zeros(len(FEATURES))
+    town[FEATURES.index("bias_log_pop")] = 0.5
+    town[FEATURES.index("exact_name")] = 1.0
+    for feature in ("country_support", "admin1_support", "near_support", "region_support"):
+        rows = np.tile(town, (11, 1))
+        rows[:, FEATURES.index(feature)] = np.linspace(0.0, 1.0, 11)
+        assert np.all(np.diff(ranker.scores(rows)) >= 0), feature

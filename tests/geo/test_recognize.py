@@ -151,3 +151,71 @@ def test_a_longer_name_found_once_wins_over_its_parts_at_later_mentions() -> Non
             "said that Trinidad and Tobago failed to attend a meeting.")
     found = [t for t in geoparse(text) if t.name.startswith("Trinidad")]
     assert [(t.name, t.country) for t in found] == [("Trinidad and Tobago", "TTO")] * 2
+
+
+def test_an_entity_run_over_a_bracket_ends_at_the_bracket() -> None:
+    # The small model may run one entity over "Gyumri (Shirak, Armenia": each is a name.
+    found = geoparse("Students rallied in Gyumri (Shirak, Armenia) on Friday.")
+    assert [(t.name, t.country) for t in found] == [
+        ("Gyumri", "ARM"), ("Shirak", "ARM"), ("Armenia", "ARM")]
+
+
+def test_a_name_in_brackets_after_a_hill_or_village_is_its_qualifier() -> None:
+    found = geoparse("Two farmers were beaten on Rugari hill (Muyinga, Ngozi) at dawn.")
+    assert ("Ngozi", "BDI") in [(t.name, t.country) for t in found]
+
+
+def test_a_town_after_a_name_the_gazetteer_lacks_and_a_comma_is_its_qualifier() -> None:
+    found = geoparse("Police raided a camp in Kampung Sungai Ular, Kuala Kubu Bharu, "
+                     "Selangor, on Monday.")
+    assert ("Kuala Kubu Bharu", "MYS") in [(t.name, t.country) for t in found]
+    assert "Sungai" not in names(found)  # "river", the first word of a longer name
+
+
+def test_a_town_after_a_place_entity_the_gazetteer_lacks_is_its_qualifier() -> None:
+    found = geoparse("On 9 June 2021, in Covigne, Diego Martin, a vendor was robbed.")
+    assert ("Diego Martin", "TTO") in [(t.name, t.country) for t in found]
+
+
+def test_a_direction_between_the_preposition_and_the_name_keeps_the_cue() -> None:
+    found = geoparse("Clashes erupted in north-east Menbij on Monday.")
+    assert [(t.name, t.country) for t in found] == [("Menbij", "SYR")]
+
+
+def test_an_acronym_with_an_article_is_no_town() -> None:
+    # "CASO" (a cordon and search operation) is also a town in Spain.
+    assert geoparse("Troops found two rifles during a CASO near the market.") == []
+
+
+def test_a_common_word_with_a_preposition_and_a_kind_word_is_a_town() -> None:
+    found = geoparse("Party supporters held a rally in Man town on Sunday.")
+    assert [(t.name, t.country) for t in found] == [("Man", "CIV")]
+
+
+def test_a_word_that_begins_a_longer_name_in_brackets_is_no_qualifier() -> None:
+    found = geoparse("Police occupied a school in Bafata (Sector Autonomo de Bafata, Bafata).")
+    assert "Sector" not in names(found)
+
+
+def test_a_name_head_after_an_article_is_not_a_town_before_the_rest() -> None:
+    found = geoparse("Fighters clashed at the Al Dar Al Baida checkpoint near Tadmor city.")
+    assert "Al Dar" not in names(found)  # a village in Mongolia
+    assert "Tadmor" in names(found)
+
+
+def test_a_town_after_an_organisation_and_a_comma_is_its_address() -> None:
+    found = geoparse("Workers blocked the gate of the Federal Ministry of Finance, Abuja, "
+                     "for several hours.")
+    assert [(t.name, t.country) for t in found] == [("Abuja", "NGA")]
+
+
+def test_an_apostrophe_inside_a_transliterated_name_keeps_it_a_name() -> None:
+    found = geoparse("Houthi forces shelled a market in Sana'a on Monday.")
+    assert [(t.name, t.country) for t in found] == [("Sana'a", "YEM")]
+
+
+def test_a_dictionary_word_between_the_and_a_noun_is_no_town() -> None:
+    found = geoparse("Around twenty people protested near the Mile mall in Minsk.")
+    assert names(found) == ["Minsk"]  # Mile is also a town in Ethiopia
+    # a region or a city so named is still the place
+    assert names(geoparse("Five people in the Glasgow area were treated.")) == ["Glasgow"]

@@ -8,7 +8,15 @@ import pytest
 from eventscope.geo import geoparse, precision_of
 from eventscope.geo.gazetteer import KIND_NAME, Place
 from eventscope.geo.recognize import Mention
-from eventscope.geo.resolve import BORROWED_PROB, _namesake, _within, resolve
+from eventscope.geo.resolve import (
+    BORROWED_PROB,
+    FEATURES,
+    _joint,
+    _namesake,
+    _within,
+    candidate_features,
+    resolve,
+)
 from eventscope.record import Toponym
 
 pytestmark = pytest.mark.usefixtures("use_default_index")
@@ -94,6 +102,28 @@ def mention(text: str, at: int, *cands: Place) -> Mention:
                    candidates=list(cands), label="GPE")
 
 
+def test_a_name_qualifying_itself_is_read_as_two_places_where_it_can_be() -> None:
+    # "in Santa Rosa (Santa Rosa)": the town, then the department it lies in.
+    far = place("Santa Rosa", "PPL", 300_000, admin1="02", lat=40.0, lon=-100.0)
+    town = place("Santa Rosa", "PPL", 30_000)
+    region = place("Santa Rosa", "ADM1", 1_000_000)
+    mentions = [mention("Santa Rosa", 3, far, town), mention("Santa Rosa", 15, far, region)]
+    mentions[0].qualifier, mentions[0].contained = 1, True
+    picks: list[int | None] = [0, 0]
+    _joint([0, 1], mentions, [[0.6, 0.4], [0.6, 0.4]], picks)
+    assert picks == [1, 1]  # not the big town twice
+
+
+def test_a_name_qualifying_itself_with_one_reading_keeps_it() -> None:
+    # "in Rafah (Rafah, ...)" where the gazetteer has the town but not its district.
+    town = place("Rafah", "PPL", 60_000)
+    mentions = [mention("Rafah", 3, town), mention("Rafah", 10, town)]
+    mentions[0].qualifier, mentions[0].contained = 1, True
+    picks: list[int | None] = [0, 0]
+    _joint([0, 1], mentions, [[1.0], [1.0]], picks)
+    assert picks == [0, 0]
+
+
 def test_a_name_the_gazetteer_lacks_lies_at_the_town_named_before_it() -> None:
     # "Protesters marched from Northshire to City Hall, then on to Eastwick."
     north = place("Northshire", "PPL", 50_000, lat=10.0, lon=20.0)
@@ -105,6 +135,52 @@ def test_a_name_the_gazetteer_lacks_lies_at_the_town_named_before_it() -> None:
     assert (hall.name, hall.lat, hall.lon, hall.feature_code) == ("City Hall", 10.0, 20.0, "PPL")
     assert hall.geonameid is None  # an unidentified place there, not the town itself
     assert prob == BORROWED_PROB
+
+
+def test_a_name_the_gazetteer_lacks_lies_in_the_town_the_story_is_about() -> None:
+    # "Eastwick council met. Eastwick residents ... Northshire ... at Grand Mall."
+    east = place("Eastwick", "PPL", 40_000, lat=30.0, lon=40.0)
+    north = place("Northshire", "PPL", 50_000, lat=10.0, lon=20.0)
+    mall = resolve([mention("Eastwick", 0, east), mention("Eastwick", 20, east),
+                    mention("Northshire", 60, north), mention("Grand Mall", 75)])[3][0]
+    assert mall is not None and (mall.name, mall.lat) == ("Grand Mall", 30.0)
+
+
+def column(rows: list[list[float]], feature: str) -> list[float]:
+    return [row[FEATURES.index(feature)] for row in rows]
+
+
+def test_a_reading_through_another_name_is_marked_when_a_place_bears_the_name() -> None:
+    # GeoNames lists "Eastford" among a bigger town's alternate names.
+    own = place("Eastford", "PPL", 3_000)
+    other = place("Great Westby", "PPL", 200_000, lat=40.0)
+    (rows,) = candidate_features([mention("Eastford", 0, own, other)])
+    assert column(rows, "alias_only") == [0.0, 1.0]
+    (alone,) = candidate_features([mention("Eastford", 0, other)])
+    assert column(alone, "alias_only") == [0.0]  # nothing bears the name: no penalty
+
+
+def test_a_candidate_near_the_documents_other_places_has_more_support() -> None:
+    # "Springdale" in Northshire or 3,000 km away, beside a story about Northshire's Eastford.
+    here = place("Springdale", "PPL", 5_000, lat=10.5, lon=20.5)
+    far = place("Springdale", "PPL", 9_000, admin1="02", lat=-15.0, lon=35.0)
+    town = place("Eastford", "PPL", 20_000, lat=10.0, lon=20.0)
+    rows, _ = candidate_features([mention("Springdale", 0, here, far),
+                                  mention("Eastford", 20, town)])
+    assert column(rows, "region_support") == [1.0, 0.0]
+    near_km, far_km = column(rows, "log_nearest_km")
+    assert near_km < far_km
+
+
+def test_context_can_be_taken_from_a_rankers_own_picks() -> None:
+    # Which Springdale the document means changes the support it lends to Eastford.
+    north = place("Springdale", "PPL", 5_000, lat=10.5, lon=20.5)
+    south = place("Springdale", "PPL", 9_000, admin1="02", lat=-15.0, lon=35.0)
+    town = place("Eastford", "PPL", 20_000, lat=10.0, lon=20.0)
+    mentions = [mention("Springdale", 0, north, south), mention("Eastford", 20, town)]
+    for probs, support in (([0.9, 0.1], 0.9), ([0.1, 0.9], 0.1)):
+        _, rows = candidate_features(mentions, [probs, [1.0]])
+        assert column(rows, "admin1_support") == pytest.approx([support])
 
 
 def test_a_town_is_borrowed_before_a_country_and_a_country_when_no_town_is_named() -> None:

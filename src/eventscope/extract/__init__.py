@@ -39,12 +39,12 @@ from .lexicon import (
     TriggerEntry,
     load_actor_dictionary,
     load_cues,
-    load_event_nouns,
     load_triggers,
 )
-from .locate import PlaceIndex, locate
+from .locate import locate
 from .modality import modality
-from .roles import Roles, agent_behind, resolve_pronoun, trigger_roles
+from .places import PlaceIndex
+from .roles import Roles, agent_behind, is_act_noun, resolve_pronoun, trigger_roles
 from .score import EventFeatures, raw_score
 from .triggers import TriggerMatch, find_triggers
 
@@ -240,9 +240,24 @@ def _thing_as_actor(match: TriggerMatch, roles: Roles) -> bool:
            for e in load_triggers().plain.get((lemma, "N"), ())):
         return False  # "the summit called for", "a protest demanding": a gathering
         # speaks for those who gathered
-    return (actor.pos_ == "NOUN" and not actor.ent_type_ and lemma in load_event_nouns()
-            and not any(c.dep_ in ("poss", "agent") or (c.dep_ == "prep" and c.lower_ == "by")
-                        for c in actor.children))
+    return is_act_noun(actor) and not any(
+        c.dep_ in ("poss", "agent") or (c.dep_ == "prep" and c.lower_ == "by")
+        for c in actor.children)
+
+
+def _attributive_participle(match: TriggerMatch) -> bool:
+    """A participle used as an adjective before the act it qualifies, which the parser
+    made a verb with the act as its complement ("Alleged shelling by the UPDF", "the
+    alleged killing of"): it says how sure the report is, no one alleged anything."""
+    tok = match.token
+    if match.nominal or tok.tag_ != "VBN" or tok.i + 1 >= len(tok.doc):
+        return False
+    nxt = tok.doc[tok.i + 1]
+    return (nxt.head.i == tok.i and nxt.dep_ in ("xcomp", "dobj", "oprd")
+            and (nxt.pos_ == "NOUN" or nxt.tag_ == "VBG")
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "agent")
+                        for c in tok.children)
+            and (tok.i == tok.sent.start or tok.doc[tok.i - 1].pos_ in ("DET", "PUNCT")))
 
 
 def _can_intend(actor: Token, coding: Coding | None) -> bool:
@@ -266,6 +281,8 @@ def _heading(sent: Span) -> set[int]:
 def _code_one(doc: Doc, sent: Span, match: TriggerMatch, coder: ActorCoder,
               places: PlaceIndex, dates: list[ResolvedDate], cues: Cues,
               heading: set[int]) -> Draft | None:
+    if _attributive_participle(match):
+        return None
     roles = trigger_roles(match, sent, _attitude_verbs())
     if roles.actor is not None and roles.actor.i in heading:
         roles = replace(roles, actor=None)
@@ -278,7 +295,8 @@ def _code_one(doc: Doc, sent: Span, match: TriggerMatch, coder: ActorCoder,
         # the party behind a weapon or act named as subject; roles.actor stays the
         # subject so that dedupe still sees "the shelling killed" as one act
         agent = agent_behind(roles.actor)
-        actor, actor_coding = coder.code(doc, agent, with_conj=not roles.split)
+        actor, actor_coding = coder.code(doc, agent, with_conj=not roles.split,
+                                         trigger=match.token)
         exclude = {t.i for t in phrase_tokens(roles.actor)} | {t.i for t in phrase_tokens(agent)}
         owner = next((c for c in agent.children
                       if c.dep_ == "poss" and c.lower_ in PRONOUNS), None)
@@ -332,6 +350,9 @@ def code_events_with_features(
     dictionary = load_actor_dictionary()
     coder = ActorCoder(dictionary, doc)
     places = PlaceIndex(doc, toponyms, cues, _not_places(dictionary))
+    # an article with no resolved place at all: the country its words name stands in
+    named_country = (None if any(p.toponym.country for p in places.places)
+                     else coder.named_country(doc))
     published = parse_iso_date(article.published) if article.published else None
     ref: ArticleRef = article.ref()
     calibrate = _calibrator()
@@ -360,7 +381,7 @@ def code_events_with_features(
                   is not None
                   for derived in derive(d, cues)]
         drafts = drop_accused_content(drafts)
-        fill_actor(drafts, places)
+        fill_actor(drafts, places, named_country)
         mark_subordinate(drafts)
         for d in dedupe(drafts):
             features = event_features(d)

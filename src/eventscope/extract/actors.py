@@ -30,7 +30,8 @@ _PHRASE_DEPS = frozenset({
 })
 PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them", "its", "his", "their"})
 RELATIVES = frozenset({"who", "which", "that", "whom"})
-_COUNTRY_KINDS = frozenset({"country", "demonym", "capital", "metonym"})
+# "people": an ethnic or regional people of one country (data/peoples.tsv)
+_COUNTRY_KINDS = frozenset({"country", "demonym", "capital", "metonym", "people"})
 # Entity types of names whose words are not role words ("General Amnesty Law").
 _NAMED_THINGS = frozenset({"ORG", "LAW", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"})
 # Affiliations whose backers act as people, not as the organisation itself.
@@ -81,6 +82,12 @@ def phrase_tokens(head: Token, *, with_conj: bool = False) -> list[Token]:
         keep.pop()
     while keep and keep[0].is_punct:
         keep.pop(0)
+    span = head.doc[keep[0].i:keep[-1].i + 1] if keep else None
+    if span is not None and sum(t.text == "(" for t in span) > sum(t.text == ")" for t in span):
+        # "the Uganda Peoples Defence Force (UPDF)": the bracket opened is closed
+        after = keep[-1].i + 1
+        if after < len(head.doc) and head.doc[after].text == ")":
+            keep.append(head.doc[after])
     return keep
 
 
@@ -99,16 +106,18 @@ def _inside_name(toks: list[Token]) -> bool:
         last.doc[last.i + 1].ent_type_ == "ORG" and last.doc[last.i + 1].ent_iob_ == "I")
 
 
-def _modifies_name(toks: list[Token], dictionary: ActorDictionary) -> bool:
+def _modifies_name(toks: list[Token], dictionary: ActorDictionary, kind: str) -> bool:
     """The tokens are a modifier inside the name of an organisation, law or place, not
     its head word ("Police Wives Association", "General Amnesty Law"; not "Ministry of
-    Defence")."""
+    Defence"). Where the head word is a role word too, a specific modifier still says
+    who they are ("Nigeria Police Force" is police), a vague one does not (the "Uganda
+    People's Defence Force" are no people)."""
     tok = toks[0]
     if tok.ent_type_ not in _NAMED_THINGS:
         return False
     ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
     return ent is not None and all(t.i != ent.root.i for t in toks) and (
-        ent.root.lower_ not in dictionary.by_first)  # "Nigeria Police Force" is police
+        ent.root.lower_ not in dictionary.by_first or kind == "generic")
 
 
 def _former(tok: Token) -> bool:
@@ -116,6 +125,12 @@ def _former(tok: Token) -> bool:
     doc = tok.doc
     return (tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ == "ex") or (
         tok.i >= 1 and doc[tok.i - 1].lower_ == "former")
+
+
+def _prefixed(tok: Token, prefixes: tuple[str, ...]) -> bool:
+    """``tok`` is the second half of a hyphenated word with one of ``prefixes``."""
+    doc = tok.doc
+    return tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ in prefixes
 
 
 def _where_a_people_lives(head: tuple[ActorEntry, int] | None,
@@ -208,10 +223,14 @@ class ActorCoder:
         for entry, toks in self._matches(tokens):
             if _former(toks[0]) and entry.kind in ("role", "generic", "follower"):
                 continue  # "ex-soldiers", "former rebels" are no longer what the word says
+            if _prefixed(toks[0], ("anti", "non")):
+                continue  # "anti-government protesters" are no government
+            if entry.kind in _COUNTRY_KINDS and _prefixed(toks[0], ("pro",)):
+                continue  # "pro-Russian separatists" back Russia; they are not Russia's
             if entry.kind in ("capital", "metonym") and _inside_name(toks):
                 continue  # "workers of Paris Confectionery" are not the French government
             if (entry.kind in ("role", "generic", "follower")
-                    and _modifies_name(toks, self.dictionary)):
+                    and _modifies_name(toks, self.dictionary, entry.kind)):
                 continue  # the "General Amnesty Committee" is no general
             is_head = any(t.i in head_set for t in toks)
             if (head is not None and any(t.i == head.i for t in toks) and (
@@ -275,6 +294,17 @@ class ActorCoder:
         return Coding(name=name, country=country, sector=sector,
                       country_from_name=country_from_name and specific_sector is None)
 
+    def named_country(self, doc: Doc) -> str | None:
+        """The country the article's words name most often by its name, a demonym or a
+        people of that country ("in Burkina Fasos capital" names no place the gazetteer
+        resolves, but "Kenyan human rights activists" says whose country the story is
+        in); the first named wins a tie. None when no country is named."""
+        counts: dict[str, int] = {}
+        for entry, _ in self._matches(list(doc)):
+            if entry.kind in ("country", "demonym", "people") and entry.country:
+                counts[entry.country] = counts.get(entry.country, 0) + 1
+        return max(counts, key=lambda c: counts[c]) if counts else None
+
     def _earlier_group(self, head: Token) -> Coding | None:
         """"The group" codes as the group named before it in the article: "a group of
         merchants gathered ... The group demanded"."""
@@ -299,13 +329,35 @@ class ActorCoder:
         entries = self.dictionary.by_first.get(prev.lower_, ())
         return prev if any(e.cased and len(e.tokens) == 1 for e in entries) else None
 
-    def code(self, doc: Doc, head: Token, *, with_conj: bool = True) -> tuple[Actor, Coding]:
-        """The actor record for the phrase headed by ``head``."""
+    @staticmethod
+    def _cut_prefix(tokens: list[Token]) -> list[Token]:
+        """The first half of a hyphenated word the parser left outside the phrase ("pro-"
+        of "pro-Hadi and allied snipers"): a word written as one belongs to one phrase."""
+        if not tokens or tokens[0].i < 2:
+            return []
+        doc = tokens[0].doc
+        hyphen, prefix = doc[tokens[0].i - 1], doc[tokens[0].i - 2]
+        if (hyphen.text == "-" and not hyphen.whitespace_ and not prefix.whitespace_
+                and prefix.is_alpha):
+            return [prefix, hyphen]
+        return []
+
+    def code(self, doc: Doc, head: Token, *, with_conj: bool = True,
+             trigger: Token | None = None) -> tuple[Actor, Coding]:
+        """The actor record for the phrase headed by ``head``; a phrase the parser runs
+        on into the ``trigger`` that names the act ends before it ("Students of X
+        University protest exam fees", a headline read as one noun phrase)."""
         shown = phrase_tokens(head, with_conj=with_conj)
         coded = phrase_tokens(head) if with_conj else shown
+        if trigger is not None and head.i < trigger.i and any(t.i == trigger.i for t in shown):
+            shown = [t for t in shown if t.i < trigger.i]
+            coded = [t for t in coded if t.i < trigger.i]
         acronym = self._misread_acronym(shown)
         if acronym is not None:
             shown, coded = [acronym, *shown], [acronym, *coded]
+        prefix = self._cut_prefix(shown)
+        if prefix:
+            shown, coded = [*prefix, *shown], [*prefix, *coded]
         coding = self._code_tokens(coded, head)
         if coding.country is None and coding.sector is None:
             coding = self._earlier_group(head) or coding

@@ -22,10 +22,10 @@ from spacy.tokens import Token
 from ..dates import ResolvedDate
 from ..record import Actor, Location
 from .actors import Coding
-from .lexicon import Cues, load_event_nouns
-from .locate import PlaceIndex
+from .lexicon import Cues
 from .modality import Modality
-from .roles import Roles
+from .places import PlaceIndex
+from .roles import Roles, is_act_noun
 from .score import EventFeatures, raw_score
 from .triggers import TriggerMatch
 
@@ -122,9 +122,6 @@ def derive(d: Draft, cues: Cues) -> list[Draft]:
     return out
 
 
-_NAME_TYPES = frozenset({"ORG", "PERSON", "NORP", "GPE", "FAC"})
-
-
 def _street_force(d: Draft) -> bool:
     if d.event_type not in _STREET_FORCE:
         return False
@@ -138,12 +135,10 @@ def names_an_act(d: Draft) -> bool:
     codes it, and its head is an event noun."""
     head, coding = d.roles.actor, d.actor_coding
     return (head is not None and coding is not None and coding.country is None
-            and coding.sector is None and head.pos_ == "NOUN"
-            and head.ent_type_ not in _NAME_TYPES  # "the Alliance of Democratic Forces"
-            and head.lemma_.lower() in load_event_nouns())
+            and coding.sector is None and is_act_noun(head))
 
 
-def fill_actor(drafts: list[Draft], places: PlaceIndex) -> None:
+def fill_actor(drafts: list[Draft], places: PlaceIndex, named: str | None = None) -> None:
     """Complete a half-coded actor from the sentence: a bare country acting gets the
     sector its act implies; people protesting are protesters (PPL, as ACLED codes
     them); a sector without country takes the country of another actor of that sector
@@ -152,8 +147,11 @@ def fill_actor(drafts: list[Draft], places: PlaceIndex) -> None:
     country most of the article's places are in comes first (one misread place name
     does not move them abroad), then the event's place. People named by a common noun
     and nothing else ("two groups") take the article's country too, without counting it
-    as coded (``country_from_place``). An act or its means named where the actor would
-    be ("the clashes killed", "a stray bullet killed") is no actor: the event has none."""
+    as coded (``country_from_place``). ``named`` (the country the words of an article
+    with no resolved place name most often) stands in for the article's country. An act
+    or its means named where the actor would be ("the clashes killed", "a stray bullet
+    killed") is no actor: the event has none."""
+    home = places.country or named
     for d in drafts:
         if d.actor is None or d.actor_coding is None:
             continue
@@ -179,14 +177,14 @@ def fill_actor(drafts: list[Draft], places: PlaceIndex) -> None:
             # people named by no group, role or name ("two groups", "angry depositors")
             # are local, as ACLED codes them; a name we do not know stays unplaced
             head = d.roles.actor
-            if places.country and head is not None and head.pos_ in ("NOUN", "NUM"):
-                d.actor = d.actor.model_copy(update={"country": places.country})
+            if home and head is not None and head.pos_ in ("NOUN", "NUM"):
+                d.actor = d.actor.model_copy(update={"country": home})
                 d.country_from_place = True
             continue
         country = next((o.actor.country for o in drafts if o.actor is not None
                         and o.actor.sector == sector and o.actor.country), None)
         if country is None and sector in _DOMESTIC_SECTORS:
-            country = places.country
+            country = home
         if country is None and d.location is not None and (
                 d.place_how != "article" or sector in _LOCAL_SECTORS):
             country = d.location.country

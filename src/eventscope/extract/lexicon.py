@@ -1,7 +1,8 @@
 """The coder's data files, read once per process into lookup tables.
 
 - ``data/triggers.tsv``: PLOVER trigger lexicon (lemma or lemma+dependent -> type, mode).
-- ``data/countries.tsv``, ``data/actors.tsv``, ``data/persons.tsv``: the actor dictionary.
+- ``data/countries.tsv``, ``data/peoples.tsv``, ``data/actors.tsv``, ``data/persons.tsv``:
+  the actor dictionary.
 - ``data/cues.yaml``: negation, hedge, attribution, mode and place cues.
 - ``data/event_nouns.tsv`` with the lexicon's trigger nouns: nouns that never name an actor.
 
@@ -125,6 +126,9 @@ class Cues:
     object_control: frozenset[str]
     protest_actor_nouns: frozenset[str]
     intransitive_participles: frozenset[str]
+    participation_verbs: frozenset[str]
+    measure_nouns: frozenset[str]
+    mutual_fight_nouns: frozenset[str]
     non_agents: frozenset[str]
     non_human: frozenset[str]
     accident_verbs: frozenset[str]
@@ -235,7 +239,7 @@ def load_actor_dictionary(extra: tuple[Path, ...] = ()) -> ActorDictionary:
 @lru_cache(maxsize=8)
 def _load_actor_dictionary(extra: tuple[Path, ...]) -> ActorDictionary:
     dictionary = ActorDictionary()
-    for name in ("countries.tsv", "actors.tsv", "persons.tsv"):
+    for name in ("countries.tsv", "peoples.tsv", "actors.tsv", "persons.tsv"):
         path = _data_path(name)
         for n, row in _tsv_rows(path):
             dictionary.add(_actor_entry(row, f"{path}:{n}"))
@@ -286,6 +290,9 @@ def load_cues() -> Cues:
         object_control=frozenset(raw["object_control"]),
         protest_actor_nouns=frozenset(raw["protest_actor_nouns"]),
         intransitive_participles=frozenset(raw["intransitive_participles"]),
+        participation_verbs=frozenset(raw["participation_verbs"]),
+        measure_nouns=frozenset(raw["measure_nouns"]),
+        mutual_fight_nouns=frozenset(raw["mutual_fight_nouns"]),
         non_agents=frozenset(raw["non_agents"]),
         non_human=frozenset(raw["non_human"]),
         accident_verbs=frozenset(raw["accident_verbs"]),

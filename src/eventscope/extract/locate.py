@@ -1,30 +1,37 @@
-"""Where the event happened: the place argument of the trigger, else the sentence's
-place, else the article's main place.
+"""Where the event happened: the place argument of the trigger, else the sentence's place,
+else the article's main place.
 
 The place argument is a place name under a locative preposition of the trigger (or of
 the verb a nominal trigger is the object of): "heading towards the Syrian city of
 Tartous", "clashes in Herat". A definite noun with no name ("an attack on the base")
-refers back to the last place named with that noun ("Hmeimim air base"). Demonyms
-("Syrian") and the names of armed groups and organisations ("Taliban") are never
-locations. In a chain of names ("in Town (District, Province)", "in X area of Y
-district, Z") the most specific place whose qualifiers put it in the same country is
-taken; a town's name standing for its district or qualifying another name gives
-precision 2 (3 for a province), as does "near X" or "eastern X countryside".
+refers back to the last place named with that noun ("Hmeimim air base"). Which names
+count as places at all, and the article's focus, are decided in :mod:`.places`. In a
+chain of names ("in Town (District, Province)", "in X area of Y district, Z") the most
+specific place whose qualifiers put it in the same country is taken; a town's name
+standing for its district or qualifying another name gives precision 2 (3 for a
+province), as does "near X" or "eastern X countryside".
 
 A name far (over 100 km) from a town that qualifies it is a homonym, so the chain falls
 to the qualifier ("San Jeronimo suburb, Cusco city"); a region found as the argument
 gives way to a town inside it that the sentence names ("in Ain al Arab in Aleppo
-province"), a town abroad to the article's country's place in the sentence. The tail of
-a longer name ("Baba" of "Khowajak Baba") and a country naming what belongs to it ("the
-US dollar") are no places; "the capital" with no name is the country's capital.
+province"), a town abroad to the article's country's place in the sentence. "The
+capital" with no name is the country's capital; a country that is the event's other
+party ("a deal between the government and Russia") is not where it happened.
+
+Chains are also read along the text, since the small model's parse of "X sub-district, Y
+District, Z City" or "X in Y (Z)" often loses them: a qualifier is the place only when
+the name it qualifies does not fit, and a region qualifying a town in the sentence gives
+way to that town ("from Tell Abiad town in Raqqa countryside", precision 2). The two
+ends of a road ("on the Webuye-Malaba road") are precision 2 at best; names in a phrase
+about an earlier event ("following protests in X") and the qualifiers of the actor's own
+place are not the sentence's place. With no place under a preposition, where the
+sentence's people are ("residents of X", "the X police") comes before the article's
+focus, at precision 2.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
@@ -32,21 +39,7 @@ from spacy.tokens import Doc, Span, Token
 from ..geodesy import haversine_km
 from ..record import Location, Toponym
 from .lexicon import Cues, load_actor_dictionary
-
-_WIDE = {"ADM1", "CONT", "RGN", "OCN", "SEA", "GULF", "MTS", "PCL", "PCLI", "PCLD", "PCLS",
-         "PCLF", "PCLIX", "TERR"}
-# A transliterated name goes on after a hyphen with a short lower-case particle
-# ("Mazar-e Sharif", "Pul-e Khumri", "Chashmah-ye Duzakh", "Ras al-Ain").
-_EZAFE = re.compile(r"-(?:e|i|ye|ul|al|el|ol|ud|ad|as|ash|ar|an|ez|es|ed)[\s-][A-Z]")
-# Arabic articles, which transliterations write or drop ("Ar Raqqa" is Raqqa), unlike
-# the articles of Romance names ("La Pastora" is not Pastora).
-_NAME_ARTICLES = frozenset({"al", "el", "ar", "as", "ad", "an", "at", "az", "ash"})
-_DIRECTIONS = frozenset({
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western",
-    "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
-    "southeastern", "southwestern", "central", "outskirts",
-})
-
+from .places import DIRECTIONS, NAME_ARTICLES, Place, PlaceIndex
 
 # How far a place may lie from a town named as its qualifier ("San Jeronimo suburb, Cusco
 # city"): qualifiers are districts and provinces, often resolved to their seat town
@@ -59,23 +52,6 @@ def _km(a: Toponym, b: Toponym) -> float:
     """Great-circle distance between two resolved places."""
     assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
     return haversine_km(a.lat, a.lon, b.lat, b.lon)
-
-
-def _fallback_precision(top: Toponym) -> int:
-    code = top.feature_code or ""
-    if code in _WIDE or code.startswith("PCL"):
-        return 3
-    if not code or code.startswith("ADM") or code in {"AREA", "RGNE", "PRK", "ISL", "VAL"}:
-        return 2
-    return 1
-
-
-def _geo_functions() -> tuple[Callable[[Toponym], int], Callable[[Toponym], bool] | None]:
-    try:
-        from ..geo import is_demonym, precision_of
-    except ImportError:  # the geoparser is optional for the coder
-        return _fallback_precision, None
-    return precision_of, is_demonym
 
 
 @lru_cache(maxsize=1)
@@ -108,158 +84,6 @@ def _capital_point(country: str) -> tuple[str, float, float, int | None, str | N
     return best.name, best.lat, best.lon, best.geonameid, best.admin1, best.feature_code
 
 
-@dataclass
-class Place:
-    toponym: Toponym
-    head: Token  # the place name's syntactic head
-    precision: int
-    noun: str  # the common noun the name goes with ("base" in "Hmeimim air base")
-
-
-class PlaceIndex:
-    """The toponyms of one document, indexed by token, with the article's focus place."""
-
-    def __init__(self, doc: Doc, toponyms: Iterable[Toponym], cues: Cues,
-                 not_places: frozenset[str]) -> None:
-        precision_of, is_demonym = _geo_functions()
-        self.cues = cues
-        self.by_token: dict[int, Place] = {}
-        self.places: list[Place] = []
-        text = doc.text  # built once: each access joins all tokens again
-        for top in toponyms:
-            if top.lat is None or top.lon is None:
-                continue
-            span = doc.char_span(top.start, top.end, alignment_mode="expand")
-            if span is None or len(span) == 0:
-                continue
-            if _EZAFE.match(text, top.end):
-                continue  # "Pul" of "Pul-e Khumri": only the first part of a longer name
-            if span.text.lower() in not_places or top.name.lower() in not_places:
-                continue
-            head = span.root
-            noun = head.lemma_.lower()
-            if head.dep_ == "compound":
-                noun = head.head.lemma_.lower()
-            elif head.dep_ == "pobj" and head.head.lower_ == "of":
-                noun = head.head.head.lemma_.lower()  # "the city of Tartous"
-            if all(t.pos_ == "ADJ" or t.ent_type_ in ("NORP", "LANGUAGE") for t in span) and not (
-                    (head.pos_ == "PROPN" or head.ent_type_ in ("GPE", "LOC", "FAC"))
-                    and (self._after_place_word(head) or noun in cues.anaphoric_place_nouns)):
-                continue  # "Syrian"; but the small model tags "in Herat city" NORP too
-            if is_demonym is not None and is_demonym(top):
-                continue
-            if self._attribute(head, top) or self._inside_name(span):
-                continue
-            place = Place(top, head, precision_of(top), noun)
-            self.places.append(place)
-            for tok in span:
-                self.by_token[tok.i] = place
-        self.places.sort(key=lambda p: p.head.i)
-        self.focus = self._focus(doc)
-        self.country = self._country()
-
-    def _attribute(self, head: Token, top: Toponym) -> bool:
-        """A country's name modifying a noun that is no place names what belongs to the
-        country ("the US dollar", "the Ivory Coast embassy"), not where anything is."""
-        code = top.feature_code or ""
-        return (code.startswith("PCL") and head.dep_ == "compound"
-                and head.head.pos_ == "NOUN"
-                and head.head.lemma_.lower() not in self.cues.anaphoric_place_nouns)
-
-    def _inside_name(self, span: Span) -> bool:
-        """The name is only the tail of a longer proper name ("Baba" of "Khowajak Baba",
-        "Naha" of "Kafr Naha", "Nana" of "Thibault Nana"): a proper noun that is no place
-        word ("Herat City"), article ("Ar Raqqa") or direction ("South Darfur") comes
-        right before it. A name before another ("Benghazi Medical Centre") says where that
-        one is, so it stays."""
-        if span.start == 0:
-            return False
-        tok = span.doc[span.start - 1]
-        return (tok.pos_ == "PROPN" and tok.is_title and not tok.is_sent_start
-                and tok.ent_type_ not in ("DATE", "TIME")
-                and tok.lower_ not in _NAME_ARTICLES and tok.lower_ not in _DIRECTIONS
-                and tok.lower_ not in self.cues.anaphoric_place_nouns)
-
-    def _country(self) -> str | None:
-        """The country the article's places are in: the one most of them share (a place
-        under a place preposition counts double), None if there is a tie."""
-        counts: Counter[str] = Counter()
-        for place in self.places:
-            if place.toponym.country:
-                counts[place.toponym.country] += (
-                    2 if self._after_place_word(place.head, origin=False) else 1)
-        ranked = counts.most_common(2)
-        if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
-            return None
-        return ranked[0][0]
-
-    def _focus(self, doc: Doc) -> Place | None:
-        """The place the article is about: the most named one under a place preposition."""
-        counts: Counter[int] = Counter()
-        first: dict[int, Place] = {}
-        for place in self.places:
-            gid = place.toponym.geonameid or hash(place.toponym.name)
-            first.setdefault(gid, place)
-            # where things happen or go ("in X", "to X"), not where they come from
-            weight = 2 if self._after_place_word(place.head, origin=False) else 1
-            counts[gid] += weight
-        if not counts:
-            return None
-        best = max(counts, key=lambda g: (counts[g], -first[g].head.i))
-        return first[best]
-
-    def _after_place_word(self, tok: Token, origin: bool = True) -> bool:
-        """``tok`` is under a place preposition; with ``origin`` False, not "from"."""
-        cur = tok
-        for _ in range(3):
-            if cur.dep_ == "pobj" and cur.head.lower_ in self.cues.place_preps and (
-                    origin or cur.head.lower_ != "from"):
-                return True
-            if cur.head.i == cur.i:
-                return False
-            cur = cur.head
-        return False
-
-    def under_place_prep(self, tok: Token) -> Token | None:
-        """The locative preposition a place name sits under ("near" in "near X"), if any."""
-        cur = tok
-        for _ in range(3):
-            if cur.dep_ == "pobj" and cur.head.lower_ in self.cues.sentence_place_preps:
-                return cur.head
-            if cur.head.i == cur.i:
-                return None
-            cur = cur.head
-        return None
-
-    def in_tokens(self, tokens: Iterable[Token]) -> list[Place]:
-        seen: list[Place] = []
-        for tok in tokens:
-            place = self.by_token.get(tok.i)
-            if place is not None and place not in seen:
-                seen.append(place)
-        return seen
-
-    def antecedent(self, noun: Token) -> Place | None:
-        """The last place named before ``noun`` that the definite noun can refer to: one
-        named with the same noun ("Hmeimim air base" ... "the base"), else one of the
-        noun's kind ("El Fasher" ... "the city")."""
-        lemma = noun.lemma_.lower()
-        codes = self.cues.anaphoric_place_nouns.get(lemma)
-        if codes is None:
-            return None
-        if not any(c.lower_ in ("the", "this", "that") for c in noun.children):
-            return None
-        same_noun = same_kind = None
-        for place in self.places:
-            if place.head.i >= noun.i:
-                break
-            if place.noun == lemma:
-                same_noun = place
-            elif codes and (place.toponym.feature_code or "").startswith(codes):
-                same_kind = place
-        return same_noun or same_kind
-
-
 def _capital(index: PlaceIndex, noun: Token) -> Place | None:
     """"the capital", "Benin's capital", "the capital of Mali" with no name of its own:
     the capital of the country named with it, else of the article's country."""
@@ -285,7 +109,7 @@ def _capital(index: PlaceIndex, noun: Token) -> Place | None:
     return Place(top, noun, 1, "capital")
 
 
-def _qualifiers(place: Place, places: list[Place]) -> list[Place]:
+def _qualifiers(place: Place, index: PlaceIndex) -> list[Place]:
     """The places named after ``place`` within its own phrase, which say where it is:
     "Tamarou (N'dali, Borgou)", "the X area of Y district, Z"."""
     anchor = place.head
@@ -293,7 +117,57 @@ def _qualifiers(place: Place, places: list[Place]) -> list[Place]:
         anchor = anchor.head  # "X area", "X district": the phrase is the noun's
     inside = {t.i for t in anchor.subtree}
     # Names inside the same name ("Nyaung Pin Zay ward", "Manda Island") are no qualifiers.
-    return [q for q in places if q.head.i > anchor.i and q.head.i in inside]
+    parsed = [q for q in index.places if q.head.i > anchor.i and q.head.i in inside]
+    return parsed + [q for q in _chain(place, index) if q not in parsed]
+
+
+# Words that join a place to the places that say where it is, read along the text ("X
+# (Y, Z)", "X sub-district, Y District", "X in Y", "the X area of Y").
+_CHAIN_WORDS = frozenset({",", "(", ")", "in", "of", "the", "sub"})
+_LIST_WORDS = frozenset({"and", "or", "&"})
+
+
+def _links(tok: Token, nouns: dict[str, tuple[str, ...]]) -> bool:
+    """``tok`` may stand between a place and its qualifiers: a comma, a bracket, "in",
+    "of", a word for a kind of place, or part of a name the gazetteer lacks ("Bir
+    al-Ghanam"); a hyphen only in "sub-district" and "al-", not between the two ends of
+    a road ("Jessore-Dhaka highway")."""
+    low = tok.lower_
+    if tok.text == "-":
+        return tok.i > 0 and tok.doc[tok.i - 1].lower_ in NAME_ARTICLES | {"sub"}
+    return low in _CHAIN_WORDS or low in nouns or low in NAME_ARTICLES or (
+        tok.pos_ == "PROPN" and tok.is_title)
+
+
+def _chain(place: Place, index: PlaceIndex) -> list[Place]:
+    """The places written right after ``place`` as its qualifiers, linked only by commas,
+    brackets, "in", "of" and words for kinds of place ("Jati sub-district, Pulogadung
+    District, East Jakarta City"): the text's own statement of containment, which the
+    small model's parse of such chains often loses. The rest of an unknown longer name
+    may come first ("Nyaung Pin Zay ward, Mrauk-U town"). Names that end in "and" are a
+    list ("Diffa, Arlit, Zinder, and Agadez"), not a chain."""
+    doc, nouns = place.head.doc, index.cues.anaphoric_place_nouns
+    sent_end = place.head.sent.end
+    i = place.head.i
+    while i < sent_end and index.by_token.get(i) is place:
+        i += 1
+    while i < sent_end and i not in index.by_token and doc[i].pos_ == "PROPN" \
+            and doc[i].is_title:
+        i += 1  # "Zay" of "Nyaung Pin Zay": the name runs on
+    chain: list[Place] = []
+    while i < sent_end and len(chain) < 6:
+        found = index.by_token.get(i)
+        if found is not None and found is not place:
+            if found not in chain:
+                chain.append(found)
+        elif not _links(doc[i], nouns):
+            break
+        i += 1
+    while i < sent_end and (doc[i].text == "," or doc[i].is_title):
+        i += 1  # names the gazetteer lacks may stand between ("Sidon, Tripoli, Matn and")
+    if i < sent_end and doc[i].lower_ in _LIST_WORDS:
+        return []
+    return chain
 
 
 # Links along a chain of qualifying names: "X, Y (Z)", "the X area of Y district"
@@ -330,25 +204,53 @@ def _chained(q: Place, anchor: Token, place_nouns: Iterable[str]) -> bool:
     return True
 
 
-def _consistent(place: Place, qualifiers: list[Place], index: PlaceIndex) -> bool:
+def _consistent(place: Place, index: PlaceIndex) -> bool:
     """False when the qualifiers put the place in another country, or far from a town
     they name (a same-named place elsewhere: "San Jeronimo suburb, Cusco city"). A place
     named again among its qualifiers ("Karimama (Karimama, Alibori)", "Sousse (Sousse
     Medina)") is the town and its district sharing a name."""
     top = place.toponym
+    qualifiers = _qualifiers(place, index)
+    chain = _chain(place, index)
     if top.geonameid is not None and any(q.toponym.geonameid == top.geonameid
+                                         and _fold(q.toponym.name).startswith(_fold(top.name))
                                          for q in qualifiers):
         return True
-    countries = {q.toponym.country for q in qualifiers if q.toponym.country}
-    if top.country and countries and top.country not in countries:
-        return False
+    nouns = index.cues.anaphoric_place_nouns
     anchor = place.head
     while anchor.dep_ == "compound" and anchor.head.i != anchor.i:
         anchor = anchor.head
-    nouns = index.cues.anaphoric_place_nouns.keys()
+    # Only the names chained to the place qualify it ("Tamarou (N'dali, Borgou)"), not
+    # those of a phrase hung on it ("Santa Cruz, a group of workers of Pampa Hospital").
+    # One named like the place's own first-level region is that region, whatever it was
+    # resolved to ("Kagara (Rafi, Niger)": Niger State, not the country).
+    countries = {top.country if _fold(q.toponym.name) == _fold(top.admin1 or "")
+                 else q.toponym.country for q in qualifiers
+                 if q.toponym.country and not _misresolved(q, nouns)
+                 and (q in chain or _chained(q, anchor, nouns))}
+    if top.country and countries and top.country not in countries:
+        return False
+    if place.precision > 1:
+        return True  # a district's centroid lies far from the towns that name it
+    # Along the text, only a name written as a town is a town ("X in Aleppo" names the
+    # governorate after its capital).
     return all(_km(top, q.toponym) <= _TOWN_QUALIFIER_KM for q in qualifiers
                if q.precision == 1 and q.toponym.country == top.country
-               and _rank(q.toponym) >= _rank(top) and _chained(q, anchor, nouns))
+               and _rank(q.toponym) >= _rank(top) and not _misresolved(q, nouns)
+               and (q in chain and q.noun in _TOWN_NOUNS or _chained(q, anchor, nouns)))
+
+
+_TOWN_NOUNS = frozenset({"city", "town", "village"})
+
+
+def _misresolved(place: Place, nouns: dict[str, tuple[str, ...]]) -> bool:
+    """The text calls the place a region ("Bam Province", "Homs countryside") but it was
+    resolved to a town: a reading that cannot say which country or how far away the
+    places it qualifies are."""
+    codes = nouns.get(place.noun) or ()
+    code = place.toponym.feature_code or ""
+    return bool(codes) and all(c.startswith("ADM") for c in codes) \
+        and not code.startswith(("ADM", "PCL"))
 
 
 def _best(places: list[Place], index: PlaceIndex) -> Place | None:
@@ -356,11 +258,16 @@ def _best(places: list[Place], index: PlaceIndex) -> Place | None:
     qualifiers are written to disambiguate the name, so they outrank its resolution)."""
     pool = list(places)
     for place in places:  # "in X area" may leave the qualifiers out of the phrase's subtree
-        pool += [q for q in _qualifiers(place, index.places) if q not in pool]
+        pool += [q for q in _qualifiers(place, index) if q not in pool]
     if not pool:
         return None
-    fitting = [p for p in pool if _consistent(p, _qualifiers(p, index.places), index)]
-    return min(fitting or pool, key=lambda p: (p.precision, p.head.i))
+    fitting = [p for p in pool if _consistent(p, index)]
+    # A qualifier says where the place before it lies: it is the place only when that
+    # one does not fit ("in Chuadanga city (Chuadanga Sadar, Khulna)" is Chuadanga, even
+    # as the district's point), or is a province or country that the town lies in.
+    told = {id(q) for p in fitting if p.precision < 3 for q in _chain(p, index)}
+    heads = [p for p in fitting if id(p) not in told]
+    return min(heads or fitting or pool, key=lambda p: (p.precision, p.head.i))
 
 
 def _named(tok: Token) -> bool:
@@ -375,7 +282,7 @@ def _precision(place: Place, prep: Token | None, cues: Cues) -> int:
         precision = max(precision, 2)
     head = place.head
     phrase = [head, head.head] if head.dep_ == "compound" else [head]
-    if any(c.lower_ in _DIRECTIONS for t in phrase for c in t.children):
+    if any(c.lower_ in DIRECTIONS for t in phrase for c in t.children):
         precision = max(precision, 2)  # "eastern Homs countryside", "north of X"
     if precision == 1:
         # A town's name used for its district or province ("Kandahar province") or as
@@ -431,8 +338,10 @@ def _inner(place: Place, sent: Span, index: PlaceIndex, exclude: set[int],
     if place.precision < 2:
         return None
     struck = {t.i for t in target.subtree} if target is not None else set()
+    wider = _chain(place, index)  # "Chuadanga city (…, Khulna)": Khulna is not inside
     towns = [p for p in index.in_tokens(sent)
              if p.precision == 1 and p.head.i not in exclude and p is not place
+             and p not in wider
              and (index.under_place_prep(p.head) is not None or p.head.i in struck)
              and _inside(p.toponym, place.toponym)]
     return _best(towns, index) if towns else None
@@ -450,6 +359,62 @@ def _at_home(place: Place, sent: Span, index: PlaceIndex, exclude: set[int]) -> 
              if p.toponym.country == home and p.head.i not in exclude
              and index.under_place_prep(p.head) is not None]
     return _best(local, index) if local else None
+
+
+# Words that open a phrase about another, earlier event ("Following demonstrations in
+# Tchaourou, residents of Save barricaded a road").
+_EARLIER = frozenset({"following", "after", "since", "before"})
+
+
+def _earlier(tok: Token) -> bool:
+    """``tok`` is in a phrase about an earlier event ("after clashes in X")."""
+    cur = tok
+    while cur.head.i != cur.i:
+        cur = cur.head
+        if cur.lower_ in _EARLIER and cur.dep_ in ("prep", "mark", "advmod"):
+            return True
+        if cur.pos_ in ("VERB", "AUX") and cur.dep_ != "pcomp":
+            return False  # reached the clause the phrase belongs to
+    return False
+
+
+def _qualified(place: Place, sent: Span, index: PlaceIndex, exclude: set[int]) -> Place | None:
+    """The place that ``place``, found under a locative preposition, only qualifies ("to
+    cross from Tell Abiad town in Raqqa countryside"): the event is there, or near it,
+    rather than anywhere in the region."""
+    precision = _precision(place, index.under_place_prep(place.head), index.cues)
+    if precision < 2:
+        return None
+    hosts = [p for p in index.in_tokens(sent) if p.head.i < place.head.i
+             and p.head.i not in exclude and p.precision < precision
+             and place in _chain(p, index) and _consistent(p, index)]
+    return hosts[-1] if hosts else None
+
+
+def _of_thing(place: Place, nouns: dict[str, tuple[str, ...]]) -> bool:
+    """``place`` names where the people of the sentence are ("residents of Save", "the
+    Warangal police", "Mombasa demonstrators") or is a kind of place ("the district of
+    Ganfuda"), not a thing's ("a lease of the base"), nor where one came from ("fighters
+    from Helmand"), nor part of a longer name ("workers of Pampa Hospital", "the Minister
+    of Justice")."""
+    head = place.head
+    while head.dep_ == "compound" and head.head.i != head.i and head.head.pos_ == "PROPN":
+        if head.head.lemma_.lower() not in nouns:
+            return False
+        head = head.head  # "Nyala Town" in "Nyala Town residents"
+    if head.dep_ == "compound":
+        return head.head.pos_ == "NOUN" and head.head.is_lower and _people(head.head)
+    owner = head.head.head
+    return head.dep_ == "pobj" and head.head.lower_ == "of" and owner.pos_ == "NOUN" \
+        and owner.is_lower and (_people(owner) or owner.lemma_.lower() in nouns)
+
+
+def _people(noun: Token) -> bool:
+    """A noun the actor dictionary knows as a kind of people ("residents", "police"), not
+    a thing ("a lease of the Hmeimim air base" is no one's place)."""
+    by_first = load_actor_dictionary().by_first
+    return any(len(e.tokens) == 1 for key in (noun.lower_, noun.lemma_.lower())
+               for e in by_first.get(key, ()))
 
 
 def location(top: Toponym, text: str, precision: int) -> Location:
@@ -478,6 +443,12 @@ def locate(
     """The event's location and how it was found (argument, sentence, article)."""
     cues = index.cues
     removal = heads[0].lemma_.lower() in cues.removal_verbs
+    if target is not None and not target_is_place:
+        party = index.by_token.get(target.i)
+        if party is not None and (party.toponym.feature_code or "").startswith("PCL"):
+            # "a deal was struck between the government and Russia": a country that is
+            # the other party is not where it was struck
+            exclude = exclude | {i for i, p in index.by_token.items() if p is party}
     for head in heads:
         for child in head.children:
             if child.dep_ != "prep" or child.lower_ not in cues.place_preps:
@@ -501,12 +472,21 @@ def locate(
                     return location(place.toponym, _doc_text(doc, place.toponym),
                                     _precision(place, prep, cues)), "argument"
     if target is not None:
-        found = index.in_tokens([target]) if target_is_place else []
-        place = found[0] if found else index.antecedent(target)
+        # "shelled Lozova, Kharkiv region": the struck place and its qualifiers
+        struck_place = target_is_place or target.i in index.by_token or (
+            target.lemma_.lower() in cues.anaphoric_place_nouns and _named(target))
+        place = _best([p for p in index.in_tokens(target.subtree) if p.head.i not in exclude
+                       and _within(p.head, target, cues)], index) if struck_place else None
+        place = place or index.antecedent(target)
         if place is not None:
             return location(place.toponym, _doc_text(doc, place.toponym),
                             _precision(place, None, cues)), "argument"
-    candidates = [p for p in index.in_tokens(sent) if p.head.i not in exclude]
+    # The qualifiers of an actor's own place ("residents of Daret Azza in Aleppo") say
+    # where the actor is from, as that place does.
+    told = {id(q) for p in index.in_tokens(sent) if p.head.i in exclude
+            for q in _chain(p, index)}
+    candidates = [p for p in index.in_tokens(sent) if p.head.i not in exclude
+                  and id(p) not in told and not _earlier(p.head)]
     # A name that is not under a place preposition ("a lease of the base") is where
     # something else is, so only the ones that are count.
     place = _best([p for p in candidates if index.under_place_prep(p.head) is not None], index)
@@ -515,8 +495,19 @@ def locate(
                       and index.under_place_prep(t) is not None
                       and (c := _capital(index, t)) is not None), None)
     if place is not None:
+        qualified = _qualified(place, sent, index, exclude)
+        if qualified is not None:
+            return location(qualified.toponym, _doc_text(doc, qualified.toponym),
+                            max(_precision(qualified, None, cues), 2)), "sentence"
         return location(place.toponym, _doc_text(doc, place.toponym),
                         _precision(place, index.under_place_prep(place.head), cues)), "sentence"
+    place = _best([p for p in index.in_tokens(sent) if id(p) not in told
+                   and p.precision < 3 and _of_thing(p, cues.anaphoric_place_nouns)], index)
+    if place is not None:
+        # Where the people or things of the sentence are ("residents of Save", "the
+        # Warangal police"): near where they acted.
+        return location(place.toponym, _doc_text(doc, place.toponym),
+                        max(_precision(place, None, cues), 2)), "participant"
     focus = _best([index.focus], index) if index.focus is not None else None
     if focus is not None:
         return location(focus.toponym, _doc_text(doc, focus.toponym),

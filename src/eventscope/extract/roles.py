@@ -10,7 +10,11 @@ modifies ("forces pulling out", "insurgents who attacked"). Nouns: "an attack by
 Y", "X's withdrawal", "Russian withdrawal", "clashes between X and Y", and a light
 verb's subject ("X launched an offensive", "X held talks"), but not a verb of force
 done to it ("police dispersed the protest"). A clash has two sides: "X and Y clashed"
-is X against Y.
+is X against Y, and so is "an exchange of fire took place between X and Y" or "killed
+in a clash between X and Y" (places "between" are no sides). A passive act's party may
+be in the clause that caused it ("killed when a Taliban mine exploded"). Headlines with
+the verb read as a noun ("Students of X University protest fees") keep their subject.
+:func:`is_act_noun` is the one test of "this word names an act, not who acted".
 """
 
 from __future__ import annotations
@@ -20,7 +24,13 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from .actors import PRONOUNS, RELATIVES
-from .lexicon import ARMED_SECTORS, load_actor_dictionary, load_cues, load_triggers
+from .lexicon import (
+    ARMED_SECTORS,
+    load_actor_dictionary,
+    load_cues,
+    load_event_nouns,
+    load_triggers,
+)
 from .triggers import TriggerMatch
 
 _SUBJ = frozenset({"nsubj", "csubj"})
@@ -42,6 +52,13 @@ _SYMMETRIC = frozenset({"AGREE", "CONSULT", "COOPERATE", "ASSAULT"})
 _FORCE = frozenset({"ASSAULT", "COERCE", "SANCTION"})
 # Links by which a verb hangs on another clause rather than standing for a noun.
 _CLAUSE_DEPS = frozenset({"advcl", "xcomp", "acl", "relcl", "conj", "ccomp"})
+# Prepositions of what came after or during a fight ("retook the town following clashes").
+_SEQUEL_PREPS = frozenset({"following", "after", "amid", "during"})
+# Words that open a clause telling what brought a passive act about ("killed when ...").
+_CAUSE_MARKS = frozenset({"when", "after", "as"})
+# Entity types of names: a word inside one names a party, not an act ("the Alliance of
+# Democratic Forces", "Operation Barkhane").
+_NAME_TYPES = frozenset({"ORG", "PERSON", "NORP", "GPE", "FAC"})
 
 
 @dataclass
@@ -78,10 +95,22 @@ def _agent_pobj(verb: Token) -> Token | None:
 def _subject(verb: Token) -> Token | None:
     """The verb's subject, passing over a heading the parser made a second subject
     ("Land seizure: On 2 May, Israeli forces seized")."""
-    for subj in (c for c in verb.children if c.dep_ in _SUBJ):
-        if subj.i > verb.i or all(t.text != ":" for t in verb.doc[subj.i:verb.i]):
-            return _subject_before_place(verb, subj)
-    return None
+    subjects = [c for c in verb.children if c.dep_ in _SUBJ and (
+        c.i > verb.i or all(t.text != ":" for t in verb.doc[c.i:verb.i]))]
+    # "pro-Hadi and affiliated snipers opened fire": the parser makes the hyphen of a
+    # prefix a subject of its own beside the noun it belongs to
+    words = [s for s in subjects if s.is_alpha] or subjects
+    if not words:
+        return None
+    subj = words[0]
+    if subj.dep_ == "csubj" and subj.pos_ in ("VERB", "AUX"):
+        # "border police sailing the river fired", "PMF forces destroyed hideouts and
+        # killed": the parser reads a participle or a first verb as a clausal subject;
+        # the one who acts is that clause's own subject
+        inner = _child(subj, {"nsubj"})
+        if inner is not None and inner.pos_ in ("NOUN", "PROPN"):
+            subj = inner
+    return _subject_before_place(verb, subj)
 
 
 def _subject_before_place(verb: Token, subj: Token) -> Token:
@@ -159,7 +188,40 @@ def _passive_agent_elsewhere(verb: Token) -> Token | None:
                     agent = agent_behind(pobj)
                     if agent.i != pobj.i:
                         return agent
+                    if (cause := _misread_cause(pobj)) is not None:
+                        return cause
+            elif c.dep_ == "advcl" and any(g.lower_ in _CAUSE_MARKS and g.i < c.i
+                                           for g in c.children):
+                # "killed when a Taliban IED exploded": the party behind the weapon;
+                # "killed as the military conducted aerial raids": who carried them out
+                subj = _child(c, {"nsubj"})
+                if subj is not None and (agent := agent_behind(subj)).i != subj.i:
+                    return agent
+                obj = _child(c, {"dobj"})
+                if (subj is not None and obj is not None and is_act_noun(obj)
+                        and not is_act_noun(subj) and subj.pos_ in ("NOUN", "PROPN")):
+                    return subj
     return None
+
+
+def _misread_cause(pobj: Token) -> Token | None:
+    """"Killed after an Al Shabaab IED detonated", read as "after Al Shabaab" with "IED
+    detonated" a relative clause on it: a party named right before a weapon or an act
+    that is the clause's subject is that weapon's party."""
+    for c in pobj.children:
+        subj = _child(c, {"nsubj"}) if c.dep_ == "relcl" else None
+        if (subj is not None and subj.i == pobj.i + 1 and is_act_noun(subj)
+                and _names_party(pobj, roles=True)):
+            return pobj
+    return None
+
+
+def is_act_noun(tok: Token) -> bool:
+    """``tok`` names an act, a happening or the means of one, never who acted ("clashes",
+    "the explosion", a stray "bullet", an "IED"): an event noun that is no part of a name.
+    Acronyms of weapons are often tagged as names ("IED", "VBIED")."""
+    return (tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in _NAME_TYPES
+            and tok.lemma_.lower() in load_event_nouns())
 
 
 def _is_passive(verb: Token) -> bool:
@@ -201,6 +263,8 @@ def verb_roles(verb: Token, depth: int = 0) -> tuple[Token | None, Token | None]
         ):
             # "was spotted heading": the one spotted heads; "ordered troops to withdraw"
             return h_patient, patient
+        if h_actor is None and verb.tag_ == "VBG":
+            h_actor = _agent_pobj(verb)  # "Alleged shelling by the UPDF"
         return h_actor, patient
     if dep == "dep" and head.i < verb.i and head.tag_ == "VBN":
         # "syndicates affiliated to the CSTB staged a march": the parser hangs the verb
@@ -251,6 +315,32 @@ def _between(args: dict[str, Token]) -> tuple[Token | None, Token | None]:
         return None, None
     second = _child(first, {"conj"})
     return first, second
+
+
+def _exchange_sides(tok: Token) -> tuple[Token | None, Token | None]:
+    """The two sides of the exchange or clash an act is part of: "shelling exchange
+    between X and Y", "an exchange of fire took place between X and Y", "machine gun
+    targeting took place between X and Y", "killed in a clash between X and Y"."""
+    acts = [tok]
+    if tok.dep_ in ("acl", "compound", "amod") or (
+            tok.dep_ == "pobj" and tok.head.lower_ == "of"):
+        acts.append(tok.head if tok.dep_ != "pobj" else tok.head.head)
+    acts.extend(c for c in tok.children if c.dep_ == "dobj")
+    for i, act in enumerate(acts):
+        if i > 0 and not is_act_noun(act):
+            continue
+        a, b = _between(_noun_prep_args(act))
+        if a is None and act.dep_ == "nsubj" and act.head.pos_ in ("VERB", "AUX"):
+            a, b = _between(_noun_prep_args(act.head))  # "... took place between"
+        if a is not None and not _is_place(a):
+            return a, b
+    return None, None
+
+
+def _is_place(tok: Token) -> bool:
+    """A place named where a party could be ("between Gacanlaw and El Dhere area")."""
+    return tok.ent_type_ in ("GPE", "LOC", "FAC") or (
+        tok.lemma_.lower() in load_cues().anaphoric_place_nouns)
 
 
 def _names_party(tok: Token, roles: bool) -> bool:
@@ -308,6 +398,8 @@ def noun_roles(match: TriggerMatch, attitude_verbs: frozenset[str] = frozenset()
                             if c.dep_ == "compound" and c.i < noun.i and c.pos_ != "VERB"
                             and (c.tag_ in ("NNS", "NNPS") or c.text.endswith("s")
                                  or c.lower_ in load_cues().protest_actor_nouns)), None)
+    if roles.actor is None and etype == "PROTEST":
+        roles.actor = _headline_subject(noun)
     if "of" in args:
         if etype in _OF_IS_ACTOR and roles.actor is None:
             roles.actor = args["of"]
@@ -320,6 +412,9 @@ def noun_roles(match: TriggerMatch, attitude_verbs: frozenset[str] = frozenset()
     phrase = noun
     while phrase.dep_ == "compound" and phrase.head.i != phrase.i:
         phrase = phrase.head  # "launched a mediation effort": the effort is launched
+    if (phrase.dep_ == "pobj" and phrase.head.lower_ == "of"
+            and phrase.head.head.lemma_.lower() in load_cues().measure_nouns):
+        phrase = phrase.head.head  # "launched 10 days of war games": the days are launched
     if roles.actor is None and phrase.i != noun.i and etype == "ASSAULT":
         # "a shelling exchange between X and Y" ("a mediation effort between X and Y"
         # is the mediator's, whose parties are not its actors)
@@ -357,9 +452,63 @@ def noun_roles(match: TriggerMatch, attitude_verbs: frozenset[str] = frozenset()
         elif head.lower_ in ("in", "for") and up.pos_ in ("VERB", "AUX"):
             # "forces engaged in fighting", "gathered for a rally": whoever is in it
             roles.actor = verb_roles(up)[0]
+            if roles.actor is None and up.lemma_.lower() in load_cues().participation_verbs:
+                roles.actor = _child(up, {"nsubjpass"})  # "were engaged in fighting"
+        elif (etype == "ASSAULT" and head.lower_ in _SEQUEL_PREPS
+              and up.pos_ in ("VERB", "AUX")
+              and noun.lemma_.lower() in load_cues().mutual_fight_nouns):
+            # "Rebels retook the town following clashes with regime forces": an armed
+            # party that acts on after a fight fought in it
+            subject = verb_roles(up)[0]
+            if subject is not None and _armed(subject):
+                roles.actor = subject
+        elif etype == "PROTEST" and head.lower_ == "during" and up.pos_ in ("VERB", "AUX"):
+            # "youths ransacked bars during a protest": they protested; the police who
+            # act during one do not
+            subject = verb_roles(up)[0]
+            if subject is not None and not _armed(subject):
+                roles.actor = subject
+    if roles.actor is None and etype in _SYMMETRIC:
+        roles.actor, second = _exchange_sides(noun)  # "an exchange of fire between"
+        roles.target = roles.target or second
     if roles.actor is None:
         roles.actor = _party_modifier(noun)  # "a police raid", "a military patrol"
+    if roles.actor is None:
+        # "Egyptian jets carried out airstrikes ... The airstrikes came after": the act
+        # named again is the one named before
+        roles.actor = _earlier_party(noun)
     return roles
+
+
+def _armed(tok: Token) -> bool:
+    """``tok`` is a word of the actor dictionary for an armed party ("rebels", "forces",
+    "Taliban")."""
+    by_first = load_actor_dictionary().by_first
+    entries = by_first.get(tok.lower_, []) + by_first.get(tok.lemma_.lower(), [])
+    return any(len(e.tokens) == 1 and e.sector in ARMED_SECTORS for e in entries)
+
+
+def _headline_subject(noun: Token) -> Token | None:
+    """The subject of a headline whose verb the parser read as a noun or a modifier: in
+    "Students of Masinde Muliro University protest exam fees", "Hundreds of Maasai
+    protest after ..." or "Thousands protest war" the words before the bare verb form,
+    with no verb or article among them, are
+    who protests. The first noun among them heads that phrase; it must name people
+    (a plural or a protester word), not a thing ("Illegal protests", "Post election
+    riots")."""
+    if noun.tag_ not in ("NN", "VB", "VBP") or any(c.dep_ in ("det", "poss")
+                                                    for c in noun.children):
+        return None
+    before = noun.doc[noun.sent.start:noun.i]
+    if not len(before) or any(t.pos_ in ("VERB", "AUX", "DET", "PRON", "SCONJ")
+                              for t in before):
+        return None
+    first = next((t for t in before if t.pos_ in ("NOUN", "PROPN")), None)
+    if first is None or first.ent_type_ in ("DATE", "TIME"):
+        return None
+    if first.tag_ in ("NNS", "NNPS") or first.lower_ in load_cues().protest_actor_nouns:
+        return first
+    return None
 
 
 def _acts_on_another(verb: Token, etype: str) -> bool:
@@ -384,7 +533,16 @@ def verb_trigger_roles(match: TriggerMatch) -> Roles:
             if c.lemma_.lower() == match.entry.child:
                 for prep, pobj in _noun_prep_args(c).items():
                     args.setdefault(prep, pobj)  # "granted asylum to X"
+    if roles.actor is None and etype == "PROTEST":
+        roles.actor = _headline_subject(verb)  # "Thousands protest war", parsed as a noun
     a, b = _between(args)
+    if a is None and etype in _SYMMETRIC and (roles.actor is None or (
+            is_act_noun(roles.actor)
+            and roles.actor.lower_ not in load_actor_dictionary().by_first)):
+        # no subject, or the exchange itself as one ("an exchange of fire took place")
+        a, b = _exchange_sides(verb)
+        if a is not None:
+            roles.actor = None
     if roles.actor is None and a is not None:
         roles.actor, roles.target = a, b
     if roles.target is None:
@@ -450,7 +608,8 @@ def agent_behind(actor: Token) -> Token:
     """The party behind an act or a weapon named as the subject: "shelling by Afghan
     forces hit a house" is the forces' act, "a bomb carried by militants exploded" the
     militants'."""
-    if actor.pos_ != "NOUN" and actor.tag_ != "VBG" and actor.dep_ != "pobj":
+    if (actor.pos_ != "NOUN" and actor.tag_ != "VBG" and actor.dep_ != "pobj"
+            and not is_act_noun(actor)):
         return actor  # "shelling" is often tagged a verb, and so is "strikes" after "in"
     agent = _agent_pobj(actor)
     if agent is None:
@@ -458,10 +617,27 @@ def agent_behind(actor: Token) -> Token:
             if c.dep_ == "acl" and c.tag_ == "VBN":
                 agent = _agent_pobj(c)
                 break
-    if agent is None and (actor.lemma_.lower(), "N") in load_triggers().plain:
-        # "killed in Egyptian air strikes", "an al Shabaab ambush killed six"
-        agent = _child(actor, {"poss"}) or _party_modifier(actor) or _earlier_party(actor)
+    act = is_act_noun(actor) or (actor.lemma_.lower(), "N") in load_triggers().plain
+    if agent is None and act:
+        agent = _exchange_sides(actor)[0]  # "killed in a clash between X and Y"
+    if agent is None and act:
+        # "killed in Egyptian air strikes", "an al Shabaab ambush killed six", "a Taliban
+        # mine exploded"
+        agent = (_child(actor, {"poss"}) or _party_modifier(actor)
+                 or _misattached_party(actor) or _earlier_party(actor))
     return agent if agent is not None else actor
+
+
+def _misattached_party(act: Token) -> Token | None:
+    """A name right before a weapon or an act that the parser hung elsewhere ("after a
+    JNIM IED exploded", read with "JNIM" a subject of its own): the act's party."""
+    if act.i == 0:
+        return None
+    prev = act.doc[act.i - 1]
+    if (prev.pos_ == "PROPN" and prev.head.i != act.i and not prev.is_ancestor(act)
+            and _names_party(prev, roles=True)):
+        return prev
+    return None
 
 
 def _act_party(act: Token) -> Token | None:
@@ -475,7 +651,8 @@ def _act_party(act: Token) -> Token | None:
 
 def _earlier_party(act: Token) -> Token | None:
     """The party of the act a definite noun refers back to, in its own or the previous
-    sentence: "Kenyan jets carried out strikes on Belet Xaawo. The strikes killed ..."."""
+    sentence: "Kenyan jets carried out strikes on Belet Xaawo. The strikes killed ...",
+    "Rioters hurled a Molotov cocktail at a bank. The attack ..."."""
     if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "these", "those")
                for c in act.children):
         return None
@@ -489,6 +666,17 @@ def _earlier_party(act: Token) -> Token | None:
             party = _act_party(tok)
             if party is not None and party.lemma_.lower() != lemma:
                 return party
+    # "Rioters hurled a Molotov cocktail at a bank. No one was hurt. The attack ...": the
+    # act is the nearest one of the two sentences before that told who used a weapon
+    start -= 1
+    while start > 0 and not doc[start].is_sent_start:
+        start -= 1
+    for tok in reversed(doc[max(start, 0):act.sent.start]):
+        obj = _child(tok, {"dobj"}) if tok.dep_ == "ROOT" and tok.pos_ == "VERB" else None
+        subject = _subject(tok) if obj is not None and is_act_noun(obj) else None
+        if subject is not None and subject.pos_ in ("NOUN", "PROPN") and not is_act_noun(
+                subject):
+            return subject
     return None
 
 
@@ -505,8 +693,12 @@ def resolve_pronoun(pron: Token, sent: Span) -> Token | None:
     start = sent.start - 1
     while start > 0 and not doc[start].is_sent_start:
         start -= 1
-    for tok in doc[max(start, 0):sent.start]:
+    before = doc[max(start, 0):sent.start]
+    for tok in before:
         if tok.dep_ in _SUBJ and tok.pos_ in ("PROPN", "NOUN"):
             return tok
-    return None
+    # "400 farmers from X blocked vehicles. They were protesting": the parser made the
+    # sentence one noun phrase; its head is the people a plural pronoun refers to
+    return next((t for t in before if t.dep_ == "ROOT" and t.tag_ in ("NNS", "NNPS")
+                 and pron.lower_ in ("they", "them", "their")), None)
 

@@ -277,28 +277,34 @@ def _ngrams(doc: Doc, text: str) -> dict[tuple[int, int], str]:
 
 def _looks_proper(
     span: Span, ent_label: str, not_places: frozenset[str], cands: list[Place],
-    cue: bool = False,
+    cue: bool = False, named_kind: bool = False,
 ) -> bool:
     """Whether a gazetteer-only match reads as a proper name rather than a common word
-    (``cue``: the syntax around it introduces a place, so its tag does not matter)."""
-    toks = [t for t in span if t.is_alpha]
+    (``cue``: the syntax around it introduces a place, so its tag does not matter;
+    ``named_kind``: a locative preposition before and a word for its kind after, "in Man
+    town", which make even a common word a name)."""
+    # "Sana'a", "Dar'a": an apostrophe inside a transliterated name
+    toks = [t for t in span if t.text.replace("'", "").replace("\u2019", "").isalpha()]
     if not toks:
         return False
     if len(toks) == 1:
         tok = toks[0]
         if ent_label in PLACE_LABELS:
             return True
-        if tok.lower_ in not_places or tok.is_stop:
-            return False
+        if (tok.lower_ in not_places or tok.is_stop) and not named_kind:
+            return False  # but "in Man town" names the town
+        article = span.start > 0 and span.doc[span.start - 1].lower_ in {"a", "an", "the"}
+        if tok.is_upper and (len(tok) <= 3 or len(tok) == 4 and article) \
+                and ent_label != "NORP":
+            # An acronym is an organisation's more often than a town's, wherever it
+            # stands ("to ABS"), and so is a longer one with an article ("a CASO"); "EU",
+            # "UK" are the acronyms of countries and unions themselves.
+            return any(c.feature_code.startswith("PCL") or c.feature_code in {"RGN", "CONT"}
+                       for c in cands)
         if ent_label == "NORP" or cue and _capitalised(tok):
             return True
         if tok.pos_ not in {"PROPN"} and not tok.is_upper:
             return False
-        if tok.is_upper and len(tok) <= 3:
-            # An acronym is an organisation's more often than a town's; "EU", "UK" are
-            # the acronyms of countries and unions themselves.
-            return any(c.feature_code.startswith("PCL") or c.feature_code in {"RGN", "CONT"}
-                       for c in cands)
         prev = span.doc[span.start - 1] if span.start > 0 else None
         if prev is not None and prev.ent_type_ == "PERSON":
             return False
@@ -310,6 +316,10 @@ def _place_cue(doc: Doc, a: int, b: int, locative: frozenset[str]) -> bool:
     ("in Didieni"), a place noun and "of" ("the town of Kersigane"), "capital" ("the
     capital Cotonou"), or a lower-case word for the kind of place ("Bnei Brak city")."""
     nouns = _word_list("place_nouns.txt")
+    directions = _place_words()[2]
+    while a > 1 and (doc[a - 1].lower_ in directions or doc[a - 1].text == "-"
+                     and doc[a - 2].lower_ in directions):
+        a -= 1  # "in north-east Menbij", "near southern Kidal"
     prev = doc[a - 1].lower_ if a > 0 else ""
     return (prev in locative or prev == "capital"
             or prev == "of" and a >= 2 and doc[a - 2].text in nouns
@@ -370,6 +380,9 @@ def _inside_org(a: int, b: int, org: Span) -> bool:
     return a > org.start or (b == org.end and b - a >= 2)
 
 
+_DASHES = frozenset({"-", "\u2013", "\u2014"})
+
+
 def _trim(ent: Span) -> Span | None:
     """The entity without a leading article, a trailing possessive or full stop or a
     lower-case word for the kind of place ("the Red River", "Boone County's", "Santa
@@ -377,6 +390,10 @@ def _trim(ent: Span) -> Span | None:
     a, b = ent.start, ent.end
     while a < b and ent.doc[a].lower_ in {"the", "a"}:
         a += 1
+    # The small model runs one entity over a name and its qualifiers ("Yerevan (Yerevan,
+    # Armenia", "Obrenovac, Serbia", "Deir-ez-Zor - Al-Joura"): the name ends there.
+    b = next((t.i for t in ent.doc[a + 1:b] if t.text in {"(", ","} or t.text in _DASHES
+              and t.whitespace_ and t.i > 0 and ent.doc[t.i - 1].whitespace_), b)
     generic = _place_words()[1]
     while b > a and (ent.doc[b - 1].lower_ in {"'s", "\u2019s", "'", "\u2019"}
                      or ent.doc[b - 1].is_punct
@@ -391,7 +408,7 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
     """Place-name mentions in ``doc``, in text order, with their candidates. ``nlp`` is
     the pipeline that parsed ``doc`` (its word list tells common words from names)."""
     connectors, _, not_places, abbrev = _lexicon()
-    name_heads = _place_words()[3]
+    articles, name_heads = _place_words()[0], _place_words()[3]
     text = doc.text
     words = dictionary_words(nlp) if nlp is not None else _doc_words(doc)
     grams = _ngrams(doc, text)
@@ -474,9 +491,10 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
             continue  # "South" of "South Ossetia": a part must include the name's head
         if b - a == 1 and span[0].lower_ in words and _tail_of_name(doc, a, cands):
             continue  # "Hall" of "City Hall", "Hood" of "Fort Hood", "Baba" of "Khowajak Baba"
-        if b - a == 1 and span[0].lower_ in name_heads and b < len(doc) and (
+        bare = [t for t in span if t.lower_ not in articles]  # "Al Dar" is "Dar"
+        if len(bare) == 1 and bare[0].lower_ in name_heads and b < len(doc) and (
                 _capitalised(doc[b]) or doc[b].text == "-" or doc[b].lower_ in connectors):
-            continue  # "Abu" of "Abu Salim", "Wadi" of "Wadi al-Rabi"
+            continue  # "Abu" of "Abu Salim", "Wadi" of "Wadi al-Rabi", "Al Dar Al Hamra"
         labels = {ent_label[t] for t in range(a, b)}
         label = next((lb for lb in ("GPE", "LOC", "FAC", "NORP") if lb in labels), "GAZ")
         # An adjective with a demonym reading is the demonym ("Canadian officials"),
@@ -486,7 +504,8 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
             cands = demonyms
         if (a, b) not in ent_at and not _looks_proper(
             span, "NORP" if cands == demonyms else label, not_places, cands,
-            cue,
+            cue, b < len(doc) and doc[b].text in _place_words()[1] and a > 0
+            and doc[a - 1].lower_ in locative,
         ):
             declined.append((a, b, key))
             continue
@@ -498,7 +517,12 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
             # A dictionary word names a town only under the town's own name, not as a
             # foreign or alternate form ("Grenade" is French for Granada).
             cands = [c for c in cands if c.feature_class != "P" or fold(c.name) == key]
-            if not cands:
+            # Nor does one between "the" and a common noun, "the Mile mall", unless a
+            # region or city that size is named so ("the Texas board", "the Glasgow area").
+            if not cands or a > 0 and doc[a - 1].lower_ == "the" and b < len(doc) \
+                    and doc[b].pos_ == "NOUN" and doc[b].is_lower and not any(
+                    c.feature_code.startswith(("PCL", "ADM1")) or c.population >= CITY_POP
+                    for c in cands):
                 declined.append((a, b, key))
                 continue
         in_org = org_of[a] >= 0 and org_of[b - 1] == org_of[a]
@@ -540,6 +564,7 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
         if own or head:  # a name the n-grams could not spell ("Côte d'Ivoire")
             take(e.start, e.end, e.label_, own or head)
         elif (lead and cands and not _small(cands) and doc[e.start].lower_ not in directions
+              and not (lead[1] - lead[0] == 1 and doc[e.start].lower_ in not_places)
               and not (lead[1] - lead[0] == 1 and doc[e.start].lower_ in name_heads)):
             take(*lead, "GAZ", cands)
         else:
@@ -603,8 +628,10 @@ def _take_qualifiers(
     inside "(...)" after a place, or after a capitalised name that follows a locative
     preposition, any known place but an acronym ("Pede (Kandi, Alibori)", not "Kurdistan
     Workers Party (PKK)");
-    after ",", a place that can contain the place before ("Mankwi village, Bafut") and
-    is no sentence's subject ("in London, Smith said")."""
+    after ",", a place that can contain the place before ("Mankwi village, Bafut"), that
+    follows a name the gazetteer lacks after a locative preposition ("in Hulu Rening,
+    Batang Kali, Selangor") or a sizeable town after an organisation's name ("the Ministry
+    of Finance, Abuja"), and is no sentence's subject ("in London, Smith said")."""
     generic = _place_words()[1]
     ends = {b: cands for _a, b, _l, cands in spans}
     for a, b, key in sorted(declined):
@@ -613,12 +640,32 @@ def _take_qualifiers(
         cands = [c for c in found.get(key, []) if c.kind != KIND_DEMONYM]
         if not cands or doc[a - 1].text not in {"(", ","}:
             continue
+        if b < len(doc) and _capitalised(doc[b]):
+            continue  # the first word of a longer name: "(Sector Autonomo de Bissau"
         subject = b < len(doc) and doc[b].pos_ in {"VERB", "AUX"}
         if not doc[a].is_upper and _in_brackets(doc, a, ends) or doc[a - 1].text == "," \
-                and not subject and _contains_host(
-                doc, a - 1, ends, cands, generic):
+                and not subject and (_contains_host(doc, a - 1, ends, cands, generic)
+                                     or _qualifies_unknown(doc, a - 1, ends, taken, cands)
+                                     or _address(doc, a - 1, cands)):
             take(a, b, "GAZ", cands)
             ends[b] = cands
+
+
+def _qualifies_unknown(doc: Doc, comma: int, ends: dict[int, list[Place]],
+                       taken: list[bool], cands: list[Place]) -> bool:
+    """Whether the name before ``comma`` is one the gazetteer lacks, right after a
+    locative preposition, so that a town or region after the comma says where it is
+    ("in Hulu Rening, Batang Kali")."""
+    unknown = not ends.get(comma) if taken[comma - 1] else comma not in ends
+    return comma >= 2 and unknown and _after_locative(doc, comma - 1) \
+        and any(c.feature_class in {"P", "A"} for c in cands)
+
+
+def _address(doc: Doc, comma: int, cands: list[Place]) -> bool:
+    """Whether the name after ``comma`` is the town of the organisation named before it
+    ("the Federal Ministry of Finance, Abuja"): a sizeable town or a region."""
+    prev = doc[comma - 1]
+    return prev.ent_type_ == "ORG" and prev.ent_iob_ != "O" and not _small(cands)
 
 
 def _in_brackets(doc: Doc, a: int, ends: dict[int, list[Place]]) -> bool:
@@ -630,8 +677,23 @@ def _in_brackets(doc: Doc, a: int, ends: dict[int, list[Place]]) -> bool:
         p -= 1
     if p < 2 or doc[p].text != "(":
         return False
-    return p in ends or _capitalised(doc[p - 1]) and doc[p - 2].lower_ in _word_list(
-        "locative_prepositions.txt")
+    if p in ends:
+        return True
+    # "in Buurane village (Jowhar, ...", "on Mugerera hill (Kiremba, ...", "in Nyaung
+    # Pin Zay ward (...": a name after a locative preposition, perhaps with a word for
+    # its kind.
+    return _after_locative(doc, p - 1)
+
+
+def _after_locative(doc: Doc, q: int) -> bool:
+    """Whether the token at ``q`` ends a capitalised name, perhaps with a lower-case word
+    for its kind ("Mugerera hill"), right after a locative preposition."""
+    if doc[q].is_lower and doc[q].is_alpha and not doc[q].is_stop:
+        q -= 1
+    start = q
+    while q > 0 and start - q < MAX_TOKENS and _capitalised(doc[q]):
+        q -= 1
+    return q < start and doc[q].lower_ in _word_list("locative_prepositions.txt")
 
 
 def _contains_host(doc: Doc, comma: int, ends: dict[int, list[Place]], cands: list[Place],

@@ -1,18 +1,20 @@
 """Resolution: rank each mention's gazetteer candidates and pick one.
 
-Each candidate gets a small vector of general features (how big and what kind of
-place it is, how well the name matches, whether its country and region are those of
-the document's other places, whether an "X, Y" qualifier agrees, how near it lies to
-the other places). The model in ``data/ranker.json`` scores them (gradient-boosted
-trees trained by ``scripts/train_geo_ranker.py``), else the hand-set linear weights
-below. Two passes: the second measures nearness to the first
-pass's picks. Qualifier chains ("Bamenda town (Mezam, Nord-Ouest)") then take their
-likeliest consistent reading: each place inside the next. Then a region that shares its
-name with its main town gives way to the town unless the text says it means the region
-("Latakia" the city, "Latakia province" the governorate). Last, a name the gazetteer
-lacks ("City Hall", a street, a suburb) takes the point of the resolved town or site
-nearest it in the text, as an unidentified place there (no geonameid): local names lie
-near the places the article is about.
+Each candidate gets a small vector of general features (how big and what kind of place
+it is, how well the name matches, whether its country and region are those of the
+document's other places, whether an "X, Y" qualifier agrees, how near it lies to the
+other places). The model in ``data/ranker.json`` scores them (gradient-boosted trees
+trained by ``scripts/train_geo_ranker.py``), else the hand-set linear weights below. Two
+passes: the second measures nearness to the first pass's picks; then the context is
+measured again on the ranker's own picks and the candidates scored again (at most twice,
+until no pick changes). Qualifier chains ("Bamenda town (Mezam, Nord-Ouest)") then take
+their likeliest consistent reading: each place inside the next. Then a region that
+shares its name with its main town gives way to the town unless the text says it means
+the region ("Latakia" the city, "Latakia province" the governorate). Last, a name the
+gazetteer lacks ("City Hall", a street, a suburb) takes the point of the resolved town
+or site the document names most often (the nearest in the text among equals), as an
+unidentified place there (no geonameid): local names lie near the places the article is
+about.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import itertools
 import json
 import math
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -37,8 +39,10 @@ FEATURES = (
     "bias_log_pop", "pop_share", "pop_rank", "country", "admin1", "admin2", "capital",
     "site", "wide_area", "exact_name", "demonym", "qualifier_match", "qualifier_miss",
     "country_support", "admin1_support", "near_support", "ner_place", "admin1_any",
-    "near_any", "namesake_region", "namesake_town",
+    "near_any", "namesake_region", "namesake_town", "alias_only", "region_support",
+    "log_nearest_km",
 )
+EXACT = FEATURES.index("exact_name")
 # Hand-set weights: big and well-known places first, then the document's context.
 HEURISTIC = {
     "bias_log_pop": 2.0, "pop_share": 1.5, "pop_rank": 1.0, "country": 3.0, "admin1": 1.5,
@@ -46,8 +50,11 @@ HEURISTIC = {
     "demonym": 0.0, "qualifier_match": 4.0, "qualifier_miss": -2.0, "country_support": 3.0,
     "admin1_support": 2.0, "near_support": 2.0, "ner_place": 0.0,
     "admin1_any": 1.0, "near_any": 1.0, "namesake_region": 0.0, "namesake_town": 0.0,
+    "alias_only": 0.0, "region_support": 0.0, "log_nearest_km": 0.0,
 }
 NEAR_KM = 161.0
+# The scale of a state or a small country: places of one story mostly lie this close.
+REGION_KM = 800.0
 WIDE_AREA_CODES = {"CONT", "OCN", "SEA", "GULF", "STRT", "RGN"}
 COUNTRY_CODES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR")
 
@@ -86,16 +93,18 @@ class TreeRanker(Ranker):
         self.leaf = cat["is_leaf"].astype(bool)
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
-        idx = np.tile(self.roots, (len(rows), 1))
-        row_of = np.arange(len(rows))[:, None]
-        while True:
-            inner = ~self.leaf[idx]
-            if not inner.any():
-                break
-            go_left = rows[row_of, self.feature[idx]] <= self.threshold[idx]
-            step = np.where(go_left, self.left[idx], self.right[idx])
-            idx = np.where(inner, step, idx)
-        return np.asarray(self.value[idx].sum(axis=1) + self.baseline)
+        n, n_trees = len(rows), len(self.roots)
+        idx = np.tile(self.roots, n)  # one walker per (row, tree)
+        row_of = np.repeat(np.arange(n), n_trees)
+        # Step only the walkers not yet at a leaf: trees differ much in depth.
+        active = np.flatnonzero(~self.leaf[idx])
+        while active.size:
+            node = idx[active]
+            go_left = rows[row_of[active], self.feature[node]] <= self.threshold[node]
+            step = np.where(go_left, self.left[node], self.right[node])
+            idx[active] = step
+            active = active[~self.leaf[step]]
+        return np.asarray(self.value[idx].reshape(n, n_trees).sum(axis=1) + self.baseline)
 
 
 def export_trees(model: Any) -> dict[str, Any]:
@@ -186,12 +195,15 @@ def _softmax(scores: list[float]) -> list[float]:
     return [e / total for e in exps]
 
 
-def candidate_features(mentions: list[Mention]) -> list[list[list[float]]]:
+def candidate_features(mentions: list[Mention], first: list[list[float]] | None = None,
+                       ) -> list[list[list[float]]]:
     """Feature vectors for every candidate of every mention.
 
     Pass one scores candidates without context under the hand-set weights (fixed, so
     that a trained ranker sees the same context features it was trained on); pass two
-    adds the context those first picks give."""
+    adds the context those first picks give. ``first``: each mention's candidate
+    probabilities to take the context from instead of pass one (a ranker's own output,
+    to refine its picks)."""
     priors: list[list[list[float]]] = []
     for m in mentions:
         ranked = sorted(range(len(m.candidates)), key=lambda k: -m.candidates[k].population)
@@ -207,8 +219,8 @@ def candidate_features(mentions: list[Mention]) -> list[list[list[float]]]:
         q = _qualifies(c, qual if qual is not None and qual.candidates else None,
                        m.qualifier_states)
         return [*priors[i][k], float(q is True), float(q is False), *context[:3],
-                float(m.label in {"GPE", "LOC", "FAC"}), *context[3:],
-                *namesakes[i][k]]
+                float(m.label in {"GPE", "LOC", "FAC"}), *context[3:5],
+                *namesakes[i][k], float(exact_any[i] and not priors[i][k][EXACT]), *context[5:]]
 
     # "Moscow", "Latakia", "New York": a region and its main town share the name; these
     # flags let the ranker learn which of the two news usually means.
@@ -222,12 +234,15 @@ def candidate_features(mentions: list[Mention]) -> list[list[list[float]]]:
             for c in m.candidates
         ])
 
+    # A reading through an alternate name only, where another place bears the name itself.
+    exact_any = [any(row[EXACT] for row in rows) for rows in priors]
     # Pass one: each mention's distribution from its own features (no context).
-    no_context = [0.0] * 5
-    feats = [[full(i, k, no_context) for k in range(len(m.candidates))]
-             for i, m in enumerate(mentions)]
-    probs = [_softmax(HEURISTIC_RANKER.scores(np.asarray(fs)).tolist()) if fs else []
-             for fs in feats]
+    probs = first
+    if probs is None:
+        no_context = [0.0] * 7
+        probs = [_softmax(HEURISTIC_RANKER.scores(np.asarray(
+            [full(i, k, no_context) for k in range(len(m.candidates))])).tolist())
+            if m.candidates else [] for i, m in enumerate(mentions)]
     # Context: how strongly the *other* names of the document point at each country,
     # region and neighbourhood. A name repeated counts once.
     by_key: dict[str, int] = {}
@@ -255,29 +270,47 @@ def candidate_features(mentions: list[Mention]) -> list[list[list[float]]]:
             if c.admin1_code and c.feature_code not in COUNTRY_CODES:
                 keys_in_admin1[f"{c.cc}.{c.admin1_code}"].add(key)
             keys_in_cell[(math.floor(c.lat), math.floor(c.lon))].add(key)
+    # The other names' support is the document's total less the name's own share.
+    cc_total: defaultdict[str, float] = defaultdict(float)
+    a1_total: defaultdict[str, float] = defaultdict(float)
+    for key in by_key:
+        for cc, p in country_mass[key].items():
+            cc_total[cc] += p
+        for a1, p in admin1_mass[key].items():
+            a1_total[a1] += p
+    anchors = [(key, p) for key, p in picks.items() if p.feature_code not in WIDE_AREA_CODES]
+
+    def context(key: str, c: Place) -> list[float]:
+        cs = (cc_total[c.cc] - country_mass[key].get(c.cc, 0.0)) / n_others
+        a1 = f"{c.cc}.{c.admin1_code}"
+        a1s = (a1_total[a1] - admin1_mass[key].get(a1, 0.0)) / n_others
+        dists = [haversine_km(c.lat, c.lon, p.lat, p.lon) for o, p in anchors if o != key]
+        near = sum(1 for d in dists if d < NEAR_KM) / n_others
+        region = sum(1 for d in dists if d < REGION_KM) / n_others
+        # How far the nearest other place lies, on a log scale (1.0: none, or antipodal).
+        nearest = math.log10(1 + min(dists, default=20_000.0)) / math.log10(20_001)
+        a1_any = len(keys_in_admin1.get(a1, set()) - {key}) / n_others
+        cell = (math.floor(c.lat), math.floor(c.lon))
+        around: set[str] = set()
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                around |= keys_in_cell.get((cell[0] + dy, cell[1] + dx), set())
+        near_any = len(around - {key}) / n_others
+        return [cs, a1s if c.admin1_code else 0.0, near, a1_any if c.admin1_code else 0.0,
+                near_any, region, nearest]
+
+    # A name repeated has the same context each time: computed once.
+    seen: dict[tuple[str, int], list[float]] = {}
     out: list[list[list[float]]] = []
     for i, m in enumerate(mentions):
         rows = []
         for k, c in enumerate(m.candidates):
-            others = [key for key in by_key if key != m.key]
-            cs = sum(country_mass[o].get(c.cc, 0.0) for o in others) / n_others
-            a1 = f"{c.cc}.{c.admin1_code}"
-            a1s = sum(admin1_mass[o].get(a1, 0.0) for o in others) / n_others
-            near = sum(
-                1 for o in others
-                if haversine_km(c.lat, c.lon, picks[o].lat, picks[o].lon) < NEAR_KM
-            ) / n_others
-            a1_any = len(keys_in_admin1.get(a1, set()) - {m.key}) / n_others
-            cell = (math.floor(c.lat), math.floor(c.lon))
-            around: set[str] = set()
-            for dy in (-1, 0, 1):
-                for dx in (-1, 0, 1):
-                    around |= keys_in_cell.get((cell[0] + dy, cell[1] + dx), set())
-            near_any = len(around - {m.key}) / n_others
-            rows.append(full(i, k, [cs, a1s if c.admin1_code else 0.0, near,
-                                    a1_any if c.admin1_code else 0.0, near_any]))
+            if (m.key, c.id) not in seen:
+                seen[(m.key, c.id)] = context(m.key, c)
+            rows.append(full(i, k, seen[(m.key, c.id)]))
         out.append(rows)
     return out
+
 
 
 # A same-named town inside a region stands for it when it holds at least this share of
@@ -339,6 +372,10 @@ def _within(child: Place, parent: Place) -> bool:
 # Joint readings weigh this many of each mention's likeliest candidates; leaving a
 # mention unresolved costs as much as a candidate this unlikely.
 CHAIN_TOP, UNRESOLVED_PROB = 6, 1e-4
+# A name that qualifies itself ("Santa Ana (Santa Ana)": the town, then its department)
+# read as one place twice costs this much: likelier than no reading at all ("Rafah
+# (Rafah, North Sinai)" where the gazetteer lacks the district), unlikelier than two.
+SELF_QUALIFIED_PROB = 0.1
 
 
 def _chains(mentions: list[Mention]) -> list[list[int]]:
@@ -377,6 +414,9 @@ def _joint(chain: list[int], mentions: list[Mention], probs: list[list[float]],
             continue
         score = sum(math.log(probs[i][k]) if k is not None else math.log(UNRESOLVED_PROB)
                     for i, k in zip(members, combo, strict=True))
+        score += math.log(SELF_QUALIFIED_PROB) * sum(
+            mentions[a].candidates[ka].id == mentions[b].candidates[kb].id
+            for (a, ka), (b, kb) in itertools.pairwise(chosen))
         if best is None or score > best[0]:
             best = (score, list(combo))
     if best is not None:
@@ -384,20 +424,40 @@ def _joint(chain: list[int], mentions: list[Mention], probs: list[list[float]],
             picks[i] = k
 
 
-def resolve(
-    mentions: list[Mention], ranker: Ranker | None = None,
-) -> list[tuple[Place | None, float]]:
-    """The chosen place for each mention and its probability under ``ranker`` (default:
-    :func:`load_ranker`)."""
-    feats = candidate_features(mentions)
+# The context features are measured again on the ranker's own picks, which are better
+# than the hand-set first pass's, until no pick changes; two rounds settle nearly every
+# document.
+REFINE_PASSES = 2
+
+
+def _argmaxes(probs: list[list[float]]) -> list[int]:
+    return [max(range(len(p)), key=p.__getitem__) if p else -1 for p in probs]
+
+
+def _score(feats: list[list[list[float]]], ranker: Ranker) -> list[list[float]]:
     flat = [row for rows in feats for row in rows]
-    ranker = ranker or load_ranker()
     scores = ranker.scores(np.asarray(flat)).tolist() if flat else []
     probs: list[list[float]] = []
     at = 0
     for rows in feats:
         probs.append(_softmax(scores[at : at + len(rows)]) if rows else [])
         at += len(rows)
+    return probs
+
+
+def resolve(
+    mentions: list[Mention], ranker: Ranker | None = None,
+) -> list[tuple[Place | None, float]]:
+    """The chosen place for each mention and its probability under ``ranker`` (default:
+    :func:`load_ranker`)."""
+    ranker = ranker or load_ranker()
+    probs = _score(candidate_features(mentions), ranker)
+    for _ in range(REFINE_PASSES):
+        refined = _score(candidate_features(mentions, probs), ranker)
+        settled = _argmaxes(refined) == _argmaxes(probs)
+        probs = refined
+        if settled:
+            break
     picks: list[int | None] = [
         max(range(len(p)), key=p.__getitem__) if p else None for p in probs]
     for chain in _chains(mentions):
@@ -422,12 +482,13 @@ BORROWED_PROB = 0.05
 def _borrow_points(mentions: list[Mention], result: list[tuple[Place | None, float]],
                    ) -> list[tuple[Place | None, float]]:
     """Unresolved mentions without any candidate take the point of the resolved place
-    nearest them in the text: a town or site where the document has one, else an
-    administrative area or country (its feature code then says how coarse the point
-    is); within those, one in the document's main country (the one its distinct resolved
-    places, weighed by their probability, point to most) first; but a mention with a
-    resolved "X, Y" qualifier takes the qualifier's point. Never a continent, sea or other
-    wide area; demonym readings are not anchors."""
+    the document names most often, the one nearest them in the text among equals (the
+    story's main town holds its streets and halls): a town or site where the document
+    has one, else an administrative area or country (its feature code then says how
+    coarse the point is); within those, one in the document's main country (the one its
+    distinct resolved places, weighed by their probability, point to most) first; but a
+    mention with a resolved "X, Y" qualifier takes the qualifier's point. Never a
+    continent, sea or other wide area; demonym readings are not anchors."""
     # Distinct places weighed by how sure each is, so that one name repeated (often a
     # misread person's name) or a doubtful homonym does not outvote the rest.
     sure: dict[int, tuple[Place, float]] = {}
@@ -449,6 +510,7 @@ def _borrow_points(mentions: list[Mention], result: list[tuple[Place | None, flo
     pool = next((p for p in pools if p), None)
     if pool is None:
         return result
+    times = Counter(_place_id(result[a][0]) for a in pool)
     out = list(result)
     for i, (m, (place, _)) in enumerate(zip(mentions, result, strict=True)):
         if place is not None or m.candidates:
@@ -456,7 +518,12 @@ def _borrow_points(mentions: list[Mention], result: list[tuple[Place | None, flo
         # The place its qualifier names contains it ("Alishing district, Laghman").
         q = m.qualifier
         anchor = result[q][0] if q is not None and result[q][0] is not None else result[
-            min(pool, key=lambda a: abs(mentions[a].start - m.start))][0]
+            max(pool, key=lambda a: (times[_place_id(result[a][0])],
+                                     -abs(mentions[a].start - m.start)))][0]
         assert anchor is not None
         out[i] = (replace(anchor, geonameid=None, name=m.text), BORROWED_PROB)
     return out
+
+
+def _place_id(place: Place | None) -> int:
+    return place.id if place is not None else -1
