@@ -32,6 +32,20 @@ def test_active_subject_acts_on_object(code: Code) -> None:
     assert e.target is not None and e.target.sector == "POL"
 
 
+@pytest.mark.parametrize("text, etype", [
+    ("Armenia rejected a proposal to open a new corridor.", "REJECT"),
+    ("France condemned the attack on the convoy.", "ACCUSE"),
+    ("The two ministers discussed the standoff by phone.", "CONSULT"),
+])
+def test_a_thing_or_an_act_is_no_target(code: Code, text: str, etype: str) -> None:
+    assert one(code(text, "2024-12-16"), etype).target is None
+
+
+def test_a_thing_attacked_is_a_target(code: Code) -> None:
+    e = one(code("Gunmen ambushed a Malian army convoy near Menaka.", "2024-12-16"), "ASSAULT")
+    assert e.target is not None and e.target.country == "MLI"
+
+
 def test_passive_by_phrase_is_the_actor(code: Code) -> None:
     e = one(code("Two journalists were detained by Russian police in Moscow.", "2024-12-16"),
             "COERCE")

@@ -219,3 +219,14 @@ def test_a_dictionary_word_between_the_and_a_noun_is_no_town() -> None:
     assert names(found) == ["Minsk"]  # Mile is also a town in Ethiopia
     # a region or a city so named is still the place
     assert names(geoparse("Five people in the Glasgow area were treated.")) == ["Glasgow"]
+
+
+def test_an_untagged_name_in_a_place_slot_is_looked_up_in_other_spellings() -> None:
+    # spaCy tags nothing here; the gazetteer writes the port "Al Hudaydah"/"Hodeida"
+    found = geoparse("A missile struck a tanker off the coast of Hodeidah on Monday.")
+    assert [(t.name, t.country) for t in found] == [("Hodeidah", "YEM")]
+
+
+def test_the_first_word_of_a_longer_untagged_name_is_not_respelled() -> None:
+    found = geoparse("Forces repelled attacks in Mashru Al Hadba on Tuesday.")
+    assert all(t.country != "LSO" for t in found)

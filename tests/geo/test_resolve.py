@@ -3,6 +3,8 @@ says it means the region."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from eventscope.geo import geoparse, precision_of
@@ -208,3 +210,39 @@ def test_a_name_the_gazetteer_lacks_lies_in_the_region_its_qualifier_names() -> 
     mentions[1].qualifier = 2
     district = resolve(mentions)[1][0]
     assert district is not None and (district.admin1, district.lat) == ("Southmoor", -5.0)
+
+
+def abroad(p: Place) -> Place:
+    return replace(p, country="YYY", cc="YY", lat=p.lat + 40.0)
+
+
+def test_a_respelled_name_abroad_is_left_unresolved_when_the_rest_is_at_home() -> None:
+    # "Troops moved to Northshire; patrols pulled back near Galwan": "Galwan" found only
+    # as a respelling of a town in another country
+    home = place("Northshire", "PPL", 50_000)
+    namesake = abroad(place("Galway", "PPL", 80_000))
+    mentions = [mention("Northshire", 16, home), mention("Galwan", 52, namesake)]
+    mentions[1].respelled = True
+    assert resolve(mentions)[1] == (None, 0.0)
+
+
+def test_a_respelled_name_stands_when_the_document_agrees_or_says_nothing() -> None:
+    home = place("Northshire", "PPL", 50_000)
+    respelled = place("Hudaydah", "PPL", 700_000, lat=12.0)
+    at_home = [mention("Northshire", 0, home), mention("Hodeidah", 20, respelled)]
+    at_home[1].respelled = True
+    assert resolve(at_home)[1][0] == respelled
+    alone = [mention("Hodeidah", 0, abroad(respelled))]
+    alone[0].respelled = True
+    assert resolve(alone)[0][0] is not None
+
+
+def test_a_name_the_gazetteer_lacks_borrows_a_region_at_home_before_a_town_abroad() -> None:
+    # "India moved troops to the Line of Actual Control in Ladakh ... Beijing warned"
+    country = place("Xland", "PCLI", 9_000_000, lat=0.0, lon=0.0)
+    region = place("Northshire", "ADM2", 300_000)
+    town_abroad = abroad(place("Yton", "PPLC", 9_000_000))
+    mentions = [mention("Xland", 0, country), mention("Line of Control", 20),
+                mention("Northshire", 36, region), mention("Yton", 60, town_abroad)]
+    borrowed = resolve(mentions)[1][0]
+    assert borrowed is not None and (borrowed.country, borrowed.feature_code) == ("XXX", "ADM2")

@@ -111,6 +111,18 @@ def _contexts(match: TriggerMatch, tokens: list[Token], cues: Cues) -> list[str]
     return found
 
 
+# Types whose target may be a thing as well as a party: an attack on a convoy or a
+# tanker, the seizure of a vehicle.
+_THING_TARGETS = frozenset({"ASSAULT", "COERCE"})
+
+
+def _party_like(tok: Token, coding: Coding | None) -> bool:
+    """``tok`` names a party: the actor dictionary codes it, or it is a name or a
+    pronoun."""
+    return bool(coding and (coding.country or coding.sector)) or tok.pos_ in (
+        "PROPN", "PRON") or tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
+
+
 def _requirement_met(entry: TriggerEntry, trigger: Token, coding: Coding | None,
                      target: Token | None, target_coding: Coding | None) -> bool:
     requires = entry.requires
@@ -318,6 +330,12 @@ def _code_one(doc: Doc, sent: Span, match: TriggerMatch, coder: ActorCoder,
     if entry is None:
         return None
     match = TriggerMatch(match.token, entry)
+    if target is not None and roles.target is not None and (
+            is_act_noun(roles.target) or entry.event_type not in _THING_TARGETS
+            and not _party_like(roles.target, target_coding)):
+        # "condemned the attack", "rejected a proposal", "sought refuge": an act or a
+        # thing is what the event is about, not a party it is done to
+        target = None
     if _no_agent(match, roles, actor_coding, cues) or _thing_as_actor(match, roles):
         return None
     if match.entry.strength < 0.5 and not (

@@ -256,7 +256,7 @@ def features(d: Draft) -> EventFeatures:
         has_actor=float(actor is not None),
         actor_country=float(bool(actor and actor.country) and not d.country_from_place),
         actor_sector=float(bool(actor and actor.sector)),
-        has_target=float(d.target is not None),
+        has_target=float(d.roles.target is not None),  # an object named, party or thing
         place_argument=float(d.place_how == "argument"),
         place_sentence=float(d.place_how == "sentence"),
         has_date_text=float(d.date is not None),

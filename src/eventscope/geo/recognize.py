@@ -73,6 +73,9 @@ class Mention:
     contained: bool = False
     qualifier_states: set[str] = field(default_factory=set)  # admin1 names from "X, Tex."
     region_cue: bool = False  # "X province", "governorate of X": the text means the region
+    # The candidates are another spelling's or a typing slip's ("Hodeidah": Hudaydah), not
+    # the name's own: a guess that the rest of the document must bear out.
+    respelled: bool = False
 
     @property
     def is_demonym(self) -> bool:
@@ -432,17 +435,24 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
         if not found.get(grams.get((a, b), "")) and any(
                 c.feature_class == "P" and c.population >= CITY_POP for c in found[key]):
             grams[(a, b)] = key
-    # Spelling variants only for unknown names that spaCy calls places, long enough to
-    # say more than their vowels, and not words ("Ave", acronyms, "Ebola").
+    # Spelling variants only for unknown names that spaCy calls places or that stand in a
+    # place's slot, long enough to say more than their vowels, and not words ("Ave",
+    # acronyms, "Ebola").
     locative = _word_list("locative_prepositions.txt")
     # A lone unknown name after "in", "near" is a place too, whatever spaCy calls it
     # ("a camp in Timbutku" tagged ORG).
     named = [e for e in ents if e.label_ in PLACE_LABELS] + [
         e for e in doc.ents if len(e) == 1 and e.label_ in {"ORG", "PERSON", "NORP"}
-        and e.start > 0 and doc[e.start - 1].lower_ in locative]
+        and e.start > 0 and doc[e.start - 1].lower_ in locative] + [
+        # and a lone untagged name in a place's slot ("off the coast of Hodeidah"; not
+        # "Mashru" of "in Mashru Al Hadba")
+        doc[i:i + 1] for i, t in enumerate(doc) if not t.ent_type_ and t.pos_ == "PROPN"
+        and not t.is_sent_start and _capitalised(t) and _place_cue(doc, i, i + 1, locative)
+        and not (i + 1 < len(doc) and (_capitalised(doc[i + 1]) or doc[i + 1].text == "-"))]
     unknown = {key for e in named if not e.text.isupper()
                if len(key := fold(e.text)) >= 5 and not found.get(key) and key not in words}
-    found |= _variant_candidates(unknown, gaz)
+    respelled = _variant_candidates(unknown, gaz)
+    found |= respelled
 
     blocked = [False] * len(doc)
     ent_label = [""] * len(doc)
@@ -590,8 +600,8 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
     mentions = [
         Mention(
             start=doc[a].idx, end=doc[b - 1].idx + len(doc[b - 1].text),
-            text=doc[a:b].text, key=grams.get((a, b)) or fold(doc[a:b].text),
-            candidates=cands, label=label,
+            text=doc[a:b].text, key=(key := grams.get((a, b)) or fold(doc[a:b].text)),
+            candidates=cands, label=label, respelled=key in respelled,
         )
         for a, b, label, cands in spans
     ]

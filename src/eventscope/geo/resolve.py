@@ -472,7 +472,24 @@ def resolve(
         prob = p[best] if place is m.candidates[best] else min(
             1.0, p[best] + p[m.candidates.index(place)])
         result.append((place, prob))
-    return _borrow_points(mentions, result)
+    return _borrow_points(mentions, _drop_foreign_respellings(mentions, result))
+
+
+def _drop_foreign_respellings(mentions: list[Mention],
+                              result: list[tuple[Place | None, float]],
+                              ) -> list[tuple[Place | None, float]]:
+    """A name resolved only through another spelling ("Galwan" as Galway) in a country
+    none of the document's own names are in is more likely a place the gazetteer lacks
+    than a namesake abroad: it is left unresolved, so it borrows the point of the
+    document's main place. With no such names to go by, the respelling stands."""
+    countries = {place.country for m, (place, _) in zip(mentions, result, strict=True)
+                 if place is not None and place.country and not m.respelled
+                 and place.kind != KIND_DEMONYM}
+    if not countries:
+        return result
+    return [(None, 0.0) if m.respelled and place is not None
+            and place.country not in countries else (place, prob)
+            for m, (place, prob) in zip(mentions, result, strict=True)]
 
 
 # A nameless fallback never claims to be sure of the place it borrows.
@@ -483,12 +500,12 @@ def _borrow_points(mentions: list[Mention], result: list[tuple[Place | None, flo
                    ) -> list[tuple[Place | None, float]]:
     """Unresolved mentions without any candidate take the point of the resolved place
     the document names most often, the one nearest them in the text among equals (the
-    story's main town holds its streets and halls): a town or site where the document
-    has one, else an administrative area or country (its feature code then says how
-    coarse the point is); within those, one in the document's main country (the one its
-    distinct resolved places, weighed by their probability, point to most) first; but a
-    mention with a resolved "X, Y" qualifier takes the qualifier's point. Never a
-    continent, sea or other wide area; demonym readings are not anchors."""
+    story's main town holds its streets and halls): one in the document's main country
+    (the one its distinct resolved places, weighed by their probability, point to most)
+    first, a town or site there, else an administrative area or the country (its feature
+    code then says how coarse the point is); only then one elsewhere. A mention with a
+    resolved "X, Y" qualifier takes the qualifier's point. Never a continent, sea or other
+    wide area; demonym readings are not anchors."""
     # Distinct places weighed by how sure each is, so that one name repeated (often a
     # misread person's name) or a doubtful homonym does not outvote the rest.
     sure: dict[int, tuple[Place, float]] = {}
@@ -499,14 +516,16 @@ def _borrow_points(mentions: list[Mention], result: list[tuple[Place | None, flo
     for place, prob in sure.values():
         weight[place.country or ""] += prob
     main = max(weight, key=weight.__getitem__, default=None)
-    pools: list[list[int]] = []
+    homes: list[list[int]] = []
+    tiers: list[list[int]] = []
     for classes in ({"P", "S"}, {"A"}):
         tier = [i for i, (place, _) in enumerate(result)
                 if place is not None and place.feature_class in classes
                 and place.kind != KIND_DEMONYM]
-        home = [i for i in tier if (place := result[i][0]) is not None
-                and place.country == main]
-        pools += [home, tier]
+        homes.append([i for i in tier if (place := result[i][0]) is not None
+                      and place.country == main])
+        tiers.append(tier)
+    pools = homes + tiers
     pool = next((p for p in pools if p), None)
     if pool is None:
         return result
