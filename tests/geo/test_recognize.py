@@ -230,3 +230,11 @@ def test_an_untagged_name_in_a_place_slot_is_looked_up_in_other_spellings() -> N
 def test_the_first_word_of_a_longer_untagged_name_is_not_respelled() -> None:
     found = geoparse("Forces repelled attacks in Mashru Al Hadba on Tuesday.")
     assert all(t.country != "LSO" for t in found)
+
+
+def test_another_languages_name_of_a_country_ending_a_name_is_its_head_noun() -> None:
+    # "Island" is Iceland's name in Icelandic and German; "UK" is English for Britain
+    found = geoparse("Gunmen raided villages on Osney Island near Oxford.")
+    assert all(t.country != "ISL" for t in found)
+    assert [t.country for t in geoparse("The Generation UK programme hired 40 people.")] == [
+        "GBR"]

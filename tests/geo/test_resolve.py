@@ -246,3 +246,19 @@ def test_a_name_the_gazetteer_lacks_borrows_a_region_at_home_before_a_town_abroa
                 mention("Northshire", 36, region), mention("Yton", 60, town_abroad)]
     borrowed = resolve(mentions)[1][0]
     assert borrowed is not None and (borrowed.country, borrowed.feature_code) == ("XXX", "ADM2")
+
+
+def test_a_village_abroad_far_from_a_one_country_document_is_left_unresolved() -> None:
+    # "Gunmen raided Manda near Lamu and Kiunga": a Manda abroad is a namesake
+    lamu = place("Lamu", "PPL", 25_000, lat=-2.27, lon=40.90)
+    kiunga = place("Kiunga", "PPL", 3_000, lat=-1.75, lon=41.48)
+    manda_abroad = abroad(place("Manda", "PPL", 2_000))
+    mentions = [mention("Manda", 13, manda_abroad), mention("Lamu", 24, lamu),
+                mention("Kiunga", 33, kiunga)]
+    assert resolve(mentions)[0] == (None, 0.0)
+    # a city abroad is named as itself, and so is a village in a document of two countries
+    city = abroad(place("Manda", "PPL", 900_000))
+    assert resolve([mention("Manda", 13, city), *mentions[1:]])[0][0] == city
+    other = abroad(place("Yton", "PPLC", 1_000_000))
+    mixed = [*mentions, mention("Yton", 50, other)]
+    assert resolve(mixed)[0][0] == manda_abroad

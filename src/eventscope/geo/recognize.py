@@ -95,6 +95,12 @@ def _tsv_rows(name: str) -> list[list[str]]:
 
 
 @lru_cache(maxsize=1)
+def _english_country_names() -> frozenset[str]:
+    """Folded short names English writes for countries ("UK", "America", "Burma")."""
+    return frozenset(fold(row[1]) for row in _tsv_rows("country_aliases.tsv"))
+
+
+@lru_cache(maxsize=1)
 def _region_words() -> frozenset[str]:
     return frozenset(row[0] for row in _tsv_rows("region_suffixes.tsv"))
 
@@ -348,12 +354,14 @@ def _tail_of_name(doc: Doc, a: int, cands: list[Place]) -> bool:
         return False  # "In Paris", "Troops ..."
     # A country or continent (or its adjective), or a city of that very name ("Dublin",
     # not "The Valley"), is named by the word alone; a word that is also a small town or
-    # a region ("Hall", "Plateau") is the longer name's head noun.
+    # a region ("Hall", "Plateau"), or another language's name of a country ("Island" of
+    # "Manda Island" is Iceland's), is the longer name's head noun.
     key = fold(tok.text)
-    if any(c.feature_code.startswith("PCL") or c.feature_code == "CONT"
-           or c.kind == KIND_DEMONYM
-           or (c.feature_code == "PPLC" or c.feature_class == "P" and c.population >= CITY_POP)
-           and fold(c.name) == key for c in cands):
+    own = key in _english_country_names()
+    if any(c.kind == KIND_DEMONYM
+           or (c.feature_code.startswith("PCL") or c.feature_code in ("CONT", "PPLC")
+               or c.feature_class == "P" and c.population >= CITY_POP)
+           and (own or fold(c.name) == key) for c in cands):
         return False
     return not (prev.lower_ in directions and not _small(cands))
 

@@ -487,9 +487,39 @@ def _drop_foreign_respellings(mentions: list[Mention],
                  and place.kind != KIND_DEMONYM}
     if not countries:
         return result
-    return [(None, 0.0) if m.respelled and place is not None
-            and place.country not in countries else (place, prob)
-            for m, (place, prob) in zip(mentions, result, strict=True)]
+    out = [(None, 0.0) if m.respelled and place is not None
+           and place.country not in countries else (place, prob)
+           for m, (place, prob) in zip(mentions, result, strict=True)]
+    return _drop_strays(mentions, out)
+
+
+# A village abroad this far from every other place of a document that is all in one
+# country is a namesake of a place the gazetteer lacks ("Manda" of Kenya's Manda Island
+# read as a Japanese village).
+STRAY_KM = 1000.0
+STRAY_MAX_POP = 100_000
+
+
+def _drop_strays(mentions: list[Mention], result: list[tuple[Place | None, float]],
+                 ) -> list[tuple[Place | None, float]]:
+    """A small town abroad, far from every other place, in a document whose other places
+    (two or more distinct ones) all lie in one country, is left unresolved: it then
+    borrows that country's point or its main town's. (Where the others are merely mostly
+    in one country, news names real places abroad too often for this to hold.)"""
+    out = list(result)
+    for i, (m, (place, _)) in enumerate(zip(mentions, result, strict=True)):
+        if place is None or place.feature_class != "P" or place.population >= STRAY_MAX_POP:
+            continue
+        others = {p.id: p for j, (p, _) in enumerate(result) if j != i and p is not None
+                  and p.kind != KIND_DEMONYM and p.country and mentions[j].key != m.key}
+        if len(others) < 2 or len({p.country for p in others.values()}) != 1:
+            continue
+        if place.country in {p.country for p in others.values()}:
+            continue
+        if all(haversine_km(place.lat, place.lon, p.lat, p.lon) > STRAY_KM
+               for p in others.values()):
+            out[i] = (None, 0.0)
+    return out
 
 
 # A nameless fallback never claims to be sure of the place it borrows.
