@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from eventscope.extract import code_events
+from eventscope.extract.lexicon import load_actor_dictionary, load_cues
+from eventscope.extract.places import PlaceIndex
 from eventscope.nlp import load_nlp
 from eventscope.record import Article, Event, Toponym
 
@@ -42,6 +44,8 @@ PLACES: dict[str, tuple[float, float, str, str | None, str]] = {
     "Beijing": (39.907, 116.397, "CHN", "Beijing", "PPLC"),
     "Kabul": (34.528, 69.172, "AFG", "Kabul", "PPLC"),
     "Herat": (34.348, 62.199, "AFG", "Herat", "PPLA"),
+    "France": (46.0, 2.0, "FRA", None, "PCLI"),
+    "Mali": (17.0, -4.0, "MLI", None, "PCLI"),
 }
 _PATTERN = re.compile(r"\b(" + "|".join(re.escape(n) for n in PLACES) + r")\b")
 
@@ -77,5 +81,17 @@ def code() -> Callable[[str, str | None], list[Event]]:
 
     def run(text: str, published: str | None = "2024-12-16") -> list[Event]:
         return code_events(nlp(text), place_names(text), Article(text=text, published=published))
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def place_index() -> Callable[[str], PlaceIndex]:
+    """The places of a text as the coder sees them, its names placed by :data:`PLACES`."""
+    nlp = load_nlp()
+
+    def run(text: str) -> PlaceIndex:
+        return PlaceIndex(nlp(text), place_names(text), load_cues(),
+                          load_actor_dictionary().not_places())
 
     return run

@@ -4,12 +4,16 @@ choice among them is what is checked, not the geoparser."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from eventscope.extract import code_events
 from eventscope.geo import gazetteer
 from eventscope.nlp import load_nlp
-from eventscope.record import Article, Location, Toponym
+from eventscope.record import Article, Event, Location, Toponym
+
+Code = Callable[[str, str], list[Event]]
 
 # name as written -> (lat, lon, ISO3, admin1, feature code); lat None: not resolved
 Gazetteer = dict[str, tuple[float | None, float | None, str | None, str | None, str | None]]
@@ -384,46 +388,25 @@ def test_names_in_a_phrase_hung_on_a_place_do_not_qualify_it() -> None:
     assert loc is not None and loc.name == "Cochabamba"
 
 
-def all_events(text: str, gazetteer: Gazetteer) -> list:
-    """The events of ``text`` with every occurrence of each name resolved by ``gazetteer``."""
-    toponyms = []
-    for n, (name, (lat, lon, country, admin1, code)) in enumerate(gazetteer.items()):
-        start = text.find(name)
-        while start >= 0:
-            toponyms.append(Toponym(
-                start=start, end=start + len(name), name=name, lat=lat, lon=lon,
-                geonameid=1000 + n, country=country, admin1=admin1, feature_code=code,
-                score=1.0))
-            start = text.find(name, start + len(name))
-    toponyms.sort(key=lambda t: t.start)
-    return code_events(load_nlp()(text), toponyms, Article(text=text, published="2020-05-04"))
 
-
-COUNTRIES: Gazetteer = {"France": (46.0, 2.0, "FRA", None, "PCLI"),
-                        "Mali": (17.0, -4.0, "MLI", None, "PCLI")}
-
-
-def test_a_country_named_as_a_party_is_not_what_the_article_is_about() -> None:
+def test_a_country_named_as_a_party_is_not_what_the_article_is_about(code: Code) -> None:
     text = ("France's deployment in support of the junta played a large role in the war. "
             "A deal was struck between the junta and France in 2019. "
             "France refused to comment, and France's envoy left. "
             "Fighting went on in Mali last week, and more troops arrived in Mali on Monday.")
-    events = all_events(text, COUNTRIES)
-    deal = next(e for e in events if e.event_type == "AGREE")
+    deal = next(e for e in code(text, "2020-05-04") if e.event_type == "AGREE")
     assert deal.location is not None and deal.location.name == "Mali"
 
 
-def test_a_country_under_a_place_preposition_is_still_the_focus() -> None:
+def test_a_country_under_a_place_preposition_is_still_the_focus(code: Code) -> None:
     text = ("A deal was struck between the junta and the rebels in 2019. "
             "Fighting went on in Mali last week.")
-    deal = next(e for e in all_events(text, COUNTRIES) if e.event_type == "AGREE")
+    deal = next(e for e in code(text, "2020-05-04") if e.event_type == "AGREE")
     assert deal.location is not None and deal.location.name == "Mali"
 
 
-def test_a_thing_of_a_place_does_not_say_where_the_sentence_happened() -> None:
-    places: Gazetteer = {"Gao": (16.27, -0.04, "MLI", "Gao", "PPLA"),
-                         "Mopti air base": (14.51, -4.08, "MLI", "Mopti", "AIRB")}
+def test_a_thing_of_a_place_does_not_say_where_the_sentence_happened(code: Code) -> None:
     text = ("Troops clashed with militants in Gao on Monday. "
-            "The two sides agreed a truce, granting the army a lease of the Mopti air base.")
-    truce = next(e for e in all_events(text, places) if e.event_type == "AGREE")
+            "The two sides agreed a truce, granting the army a lease of the Hmeimim air base.")
+    truce = next(e for e in code(text, "2020-05-04") if e.event_type == "AGREE")
     assert truce.location is not None and truce.location.name == "Gao"

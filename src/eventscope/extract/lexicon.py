@@ -96,6 +96,12 @@ class ActorDictionary:
         return frozenset(e.term for entries in self.by_first.values()
                          for e in entries if e.kind in ("demonym", "group") and not e.cased)
 
+    def one_word(self, *forms: str) -> list[ActorEntry]:
+        """The one-word entries for any of a word's ``forms`` (its text, its lemma):
+        what the dictionary says the word alone names ("police", "rebels")."""
+        return [e for form in dict.fromkeys(forms) for e in self.by_first.get(form, ())
+                if len(e.tokens) == 1]
+
     def add(self, entry: ActorEntry) -> None:
         bucket = self.by_first.setdefault(entry.tokens[0], [])
         bucket[:] = [e for e in bucket if e.tokens != entry.tokens]  # later files override

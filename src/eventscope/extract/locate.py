@@ -412,9 +412,7 @@ def _of_thing(place: Place, nouns: dict[str, tuple[str, ...]]) -> bool:
 def _people(noun: Token) -> bool:
     """A noun the actor dictionary knows as a kind of people ("residents", "police"), not
     a thing ("a lease of the Hmeimim air base" is no one's place)."""
-    by_first = load_actor_dictionary().by_first
-    return any(len(e.tokens) == 1 for key in (noun.lower_, noun.lemma_.lower())
-               for e in by_first.get(key, ()))
+    return bool(load_actor_dictionary().one_word(noun.lower_, noun.lemma_.lower()))
 
 
 def location(top: Toponym, text: str, precision: int) -> Location:

@@ -359,8 +359,7 @@ def _names_party(tok: Token, roles: bool) -> bool:
         return True
     if not roles:
         return False
-    entries = [e for e in load_actor_dictionary().by_first.get(tok.lower_, [])
-               if len(e.tokens) == 1 and e.sector]
+    entries = [e for e in load_actor_dictionary().one_word(tok.lower_) if e.sector]
     if tok.pos_ == "ADJ":
         return any(e.sector in ARMED_SECTORS for e in entries)
     return bool(entries)
@@ -483,9 +482,8 @@ def noun_roles(match: TriggerMatch, attitude_verbs: frozenset[str] = frozenset()
 def _armed(tok: Token) -> bool:
     """``tok`` is a word of the actor dictionary for an armed party ("rebels", "forces",
     "Taliban")."""
-    by_first = load_actor_dictionary().by_first
-    entries = by_first.get(tok.lower_, []) + by_first.get(tok.lemma_.lower(), [])
-    return any(len(e.tokens) == 1 and e.sector in ARMED_SECTORS for e in entries)
+    return any(e.sector in ARMED_SECTORS
+               for e in load_actor_dictionary().one_word(tok.lower_, tok.lemma_.lower()))
 
 
 def _headline_subject(noun: Token) -> Token | None:

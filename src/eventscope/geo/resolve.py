@@ -33,7 +33,7 @@ import numpy as np
 
 from ..geodesy import haversine_km
 from .gazetteer import DATA_DIR, KIND_DEMONYM, Place
-from .recognize import Mention
+from .recognize import CITY_POP, Mention
 
 FEATURES = (
     "bias_log_pop", "pop_share", "pop_rank", "country", "admin1", "admin2", "capital",
@@ -312,7 +312,6 @@ def candidate_features(mentions: list[Mention], first: list[list[float]] | None 
     return out
 
 
-
 # A same-named town inside a region stands for it when it holds at least this share of
 # the region's population (its main town, not a village that took the region's name).
 MAIN_TOWN_SHARE = 0.1
@@ -430,8 +429,8 @@ def _joint(chain: list[int], mentions: list[Mention], probs: list[list[float]],
 REFINE_PASSES = 2
 
 
-def _argmaxes(probs: list[list[float]]) -> list[int]:
-    return [max(range(len(p)), key=p.__getitem__) if p else -1 for p in probs]
+def _argmaxes(probs: list[list[float]]) -> list[int | None]:
+    return [max(range(len(p)), key=p.__getitem__) if p else None for p in probs]
 
 
 def _score(feats: list[list[list[float]]], ranker: Ranker) -> list[list[float]]:
@@ -458,8 +457,7 @@ def resolve(
         probs = refined
         if settled:
             break
-    picks: list[int | None] = [
-        max(range(len(p)), key=p.__getitem__) if p else None for p in probs]
+    picks = _argmaxes(probs)
     for chain in _chains(mentions):
         _joint(chain, mentions, probs, picks)
     result: list[tuple[Place | None, float]] = []
@@ -472,7 +470,8 @@ def resolve(
         prob = p[best] if place is m.candidates[best] else min(
             1.0, p[best] + p[m.candidates.index(place)])
         result.append((place, prob))
-    return _borrow_points(mentions, _drop_foreign_respellings(mentions, result))
+    result = _drop_strays(mentions, _drop_foreign_respellings(mentions, result))
+    return _borrow_points(mentions, result)
 
 
 def _drop_foreign_respellings(mentions: list[Mention],
@@ -480,41 +479,38 @@ def _drop_foreign_respellings(mentions: list[Mention],
                               ) -> list[tuple[Place | None, float]]:
     """A name resolved only through another spelling ("Galwan" as Galway) in a country
     none of the document's own names are in is more likely a place the gazetteer lacks
-    than a namesake abroad: it is left unresolved, so it borrows the point of the
-    document's main place. With no such names to go by, the respelling stands."""
+    than a namesake abroad: it is left unresolved (having candidates, it borrows no
+    point). With no such names to go by, the respelling stands."""
     countries = {place.country for m, (place, _) in zip(mentions, result, strict=True)
                  if place is not None and place.country and not m.respelled
                  and place.kind != KIND_DEMONYM}
     if not countries:
         return result
-    out = [(None, 0.0) if m.respelled and place is not None
-           and place.country not in countries else (place, prob)
-           for m, (place, prob) in zip(mentions, result, strict=True)]
-    return _drop_strays(mentions, out)
+    return [(None, 0.0) if m.respelled and place is not None
+            and place.country not in countries else (place, prob)
+            for m, (place, prob) in zip(mentions, result, strict=True)]
 
 
 # A village abroad this far from every other place of a document that is all in one
 # country is a namesake of a place the gazetteer lacks ("Manda" of Kenya's Manda Island
-# read as a Japanese village).
+# read as a Japanese village); a city (CITY_POP or more) is named as itself.
 STRAY_KM = 1000.0
-STRAY_MAX_POP = 100_000
 
 
 def _drop_strays(mentions: list[Mention], result: list[tuple[Place | None, float]],
                  ) -> list[tuple[Place | None, float]]:
     """A small town abroad, far from every other place, in a document whose other places
-    (two or more distinct ones) all lie in one country, is left unresolved: it then
-    borrows that country's point or its main town's. (Where the others are merely mostly
-    in one country, news names real places abroad too often for this to hold.)"""
+    (two or more distinct ones) all lie in one country, is left unresolved. (Where the
+    others are merely mostly in one country, news names real places abroad too often for
+    this to hold.)"""
     out = list(result)
     for i, (m, (place, _)) in enumerate(zip(mentions, result, strict=True)):
-        if place is None or place.feature_class != "P" or place.population >= STRAY_MAX_POP:
+        if place is None or place.feature_class != "P" or place.population >= CITY_POP:
             continue
         others = {p.id: p for j, (p, _) in enumerate(result) if j != i and p is not None
                   and p.kind != KIND_DEMONYM and p.country and mentions[j].key != m.key}
-        if len(others) < 2 or len({p.country for p in others.values()}) != 1:
-            continue
-        if place.country in {p.country for p in others.values()}:
+        countries = {p.country for p in others.values()}
+        if len(others) < 2 or len(countries) != 1 or place.country in countries:
             continue
         if all(haversine_km(place.lat, place.lon, p.lat, p.lon) > STRAY_KM
                for p in others.values()):
