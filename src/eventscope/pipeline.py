@@ -14,14 +14,14 @@ from .extract import code_events
 from .geo import geoparse_doc
 from .nlp import load_nlp
 from .parallel import chunks, forked_map, worker_model
-from .record import Article, Event
+from .record import Article, Event, distinct_event_ids
 
 
 def events_from_doc(doc: Doc, article: Article, nlp: Language | None = None) -> list[Event]:
     """The stages after parsing, for a Doc of ``article.text`` (parsed by ``nlp``, when it
     is not the shared default pipeline)."""
     toponyms = geoparse_doc(doc, nlp)
-    return code_events(doc, toponyms, article)
+    return distinct_event_ids(code_events(doc, toponyms, article))
 
 
 def process(article: Article, model: str | None = None) -> list[Event]:

@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 EventType = Literal[
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -112,10 +112,22 @@ class Article(_Model):
     outlet: str | None = None
     published: str | None = Field(None, description="ISO date (YYYY-MM-DD).")
     article_id: str = ""
+    # Where a reader found it ("batch.jsonl:12"), for messages; not part of the record.
+    _source: str = PrivateAttr(default="")
 
     def model_post_init(self, __context: Any) -> None:
         if not self.article_id:
             self.article_id = content_hash(self.text)[:16]
+
+    @property
+    def source(self) -> str:
+        """The input it was read from (file, ``batch.jsonl:12``), or its id."""
+        return self._source or f"article {self.article_id!r}"
+
+    def from_source(self, source: str) -> Article:
+        self._source = source
+        return self
+
 
     @property
     def content_hash(self) -> str:
@@ -157,6 +169,34 @@ def make_event_id(article_id: str, start: int, end: int, event_type: str, trigge
     type in one sentence)."""
     key = f"{article_id}:{start}:{end}:{event_type}:{trigger}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+def distinct_event_ids(events: list[Event]) -> list[Event]:
+    """``events`` with one id each. Two events of one sentence, type and trigger that
+    differ in who, whom or where (one clause, two sides) get those words in their hash
+    too; ids that are already unique stay as they are. An exact repeat is dropped."""
+    keys: dict[str, set[str]] = {}
+    for event in events:
+        keys.setdefault(event.event_id, set()).add(_role_key(event))
+    out: list[Event] = []
+    used: set[str] = set()
+    for event in events:
+        event_id = event.event_id
+        if len(keys[event_id]) > 1:
+            key = f"{event_id}:{_role_key(event)}"
+            event_id = hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+        if event_id in used:
+            continue
+        used.add(event_id)
+        out.append(event if event_id == event.event_id
+                   else event.model_copy(update={"event_id": event_id}))
+    return out
+
+
+def _role_key(event: Event) -> str:
+    words = [f"{r.text or ''}/{r.name or ''}" if r else "" for r in (event.actor, event.target)]
+    words.append(event.location.text if event.location else "")
+    return "|".join(words)
 
 
 def event_json_schema() -> dict[str, Any]:

@@ -171,7 +171,7 @@ def test_an_oversized_file_is_refused_without_reading_it(tmp_path: Path) -> None
         handle.truncate(10 * 1024 * 1024 + 1)
     item = read_one(path)
     assert isinstance(item, TooLarge)
-    assert str(item) == f"{path}: is too large (10.0 MB; the limit is 10 MB)"
+    assert str(item) == f"{path}: is too large (10.0 MB; the limit per article is 2 MB)"
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:

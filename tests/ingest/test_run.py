@@ -124,3 +124,51 @@ def test_a_lightly_edited_rerun_of_a_story_is_marked_not_dropped(tmp_path: Path)
     assert store.duplicate_of("rerun") == "wire"
     assert store.duplicate_of("wire") is None and store.duplicate_of("bank") is None
     assert store.count() == 3  # the rerun's events are kept
+
+
+def test_a_reused_doc_id_is_reported_by_line_and_the_batch_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "ids.jsonl"
+    texts = ["Crowds gathered in Gao.", "Troops left Kidal.", "Crowds gathered in Mopti."]
+    lines = [json.dumps({"doc_id": doc_id, "text": text})
+             for doc_id, text in zip(["a", "a", "c"], texts, strict=True)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = Store(tmp_path / "e.db")
+    errors: list[str] = []
+    summary = ingest(read_inputs([path]), store, one_protest_each, on_error=errors.append)
+    assert (summary.new, summary.failed, summary.events) == (2, 1, 2)
+    assert errors == [f"{path}:2: article id 'a' is already stored with a different text "
+                      "(give this one another id)"]
+    assert store.article_count() == 2 and store.count() == summary.events
+    # a rerun reports the same line and stores nothing more
+    again = ingest(read_inputs([path]), store, one_protest_each, on_error=errors.append)
+    assert (again.new, again.skipped, again.failed) == (0, 2, 1)
+
+
+def test_an_id_taken_between_reading_and_storing_fails_that_article_only(
+    tmp_path: Path
+) -> None:
+    store = Store(tmp_path / "e.db")
+    first, second = Article(text="Troops left Kidal.", article_id="k"), Article(
+        text="Crowds gathered in Gao.", article_id="g")
+
+    def another_process_stores_k_meanwhile(articles: Iterable[Article]) -> Iterator:
+        for article, events in one_protest_each(articles):
+            if article.article_id == "k":
+                store.add(Article(text="Another text entirely.", article_id="k"), [])
+            yield article, events
+
+    summary = ingest([first, second], store, another_process_stores_k_meanwhile)
+    assert (summary.new, summary.failed) == (1, 1)
+    assert summary.errors == ["article 'k': article id 'k' is already stored with a "
+                              "different text (give this one another id)"]
+
+
+def test_the_events_counted_are_the_events_stored(tmp_path: Path) -> None:
+    store = Store(tmp_path / "e.db")
+
+    def repeats_its_event(articles: Iterable[Article]) -> Iterator:
+        for article, events in one_protest_each(articles):
+            yield article, events + events  # the same id twice: stored once
+
+    summary = ingest([Article(text="Crowds gathered in Gao.")], store, repeats_its_event)
+    assert summary.events == store.count() == 1

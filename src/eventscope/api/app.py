@@ -26,7 +26,7 @@ from ..store import Store
 from ..store.filter import Filter
 from ..web import INDEX_HTML, STATIC_DIR
 from .auth import check_bearer
-from .body import DEFAULT_MAX_BODY, Metadata, parse_articles, read_body
+from .body import DEFAULT_MAX_BODY, Metadata, check_ids, parse_articles, read_body
 from .errors import ApiError, install_handlers
 from .formats import MEDIA_TYPES, render_page
 from .models import (
@@ -160,6 +160,7 @@ def create_app(
         body = await read_body(request, max_body)
         meta = Metadata(title=title, url=url, outlet=outlet, published=published)
         articles = parse_articles(body, request.headers.get("content-type", ""), meta)
+        check_ids(articles)
         result = await run_in_threadpool(ingest, articles)
         return _json(result.model_dump_json(), status=201)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..record import Article, Event
-from ..store import Store
+from ..store import ArticleIdTaken, Store
 from . import dedup
 from .errors import IngestError
 from .sources import Item
@@ -68,7 +68,8 @@ def ingest(
     """Store every new article of ``items`` with its events; report the rest.
 
     Inputs that could not be read count as failed (``on_error`` gets their one-line
-    message); articles already in the store, or repeated within the run, as skipped.
+    message); articles already in the store, or repeated within the run, as skipped; an
+    article whose id is already taken by another text counts as failed, and the run goes on.
     A StoreError (database locked, read-only, ...) stops the run: it is raised after
     what was committed before it stays committed. With ``near_duplicates``, a new article
     whose text nearly matches a stored one (MinHash) is stored marked ``duplicate_of`` it.
@@ -81,6 +82,7 @@ def ingest(
 
     def new_articles() -> Iterator[Article]:
         seen: set[str] = set()
+        ids: dict[str, str] = {}  # article id -> content hash, of this run's articles
         for item in items:
             if isinstance(item, IngestError):
                 notes.append(("failed", str(item)))
@@ -88,10 +90,17 @@ def ingest(
             digest = item.content_hash
             with lock:
                 stored = digest in seen or store.has_article(digest)
+                taken = None if stored else (
+                    ids.get(item.article_id) or store.content_hash_of(item.article_id))
             if stored:
                 notes.append(("skipped", item.article_id))
                 continue
+            if taken is not None and taken != digest:
+                # an id names one text: the later text is refused, the batch goes on
+                notes.append(("failed", _id_taken(item)))
+                continue
             seen.add(digest)
+            ids[item.article_id] = digest
             yield item
 
     def report() -> None:
@@ -108,18 +117,29 @@ def ingest(
             on_progress(summary)
 
     for article, article_events in process(new_articles()):
-        with lock:
-            added = _add(store, article, article_events, near_duplicates)
+        try:
+            with lock:
+                added = _add(store, article, article_events, near_duplicates)
+        except ArticleIdTaken:  # stored by another process since it was read
+            notes.append(("failed", _id_taken(article)))
+            report()
+            continue
         if added:
             summary.new += 1
             if added == "near-duplicate":
                 summary.near_duplicates += 1
-            summary.events += len(article_events)
+            # what the store holds: one row per event id
+            summary.events += len({event.event_id for event in article_events})
         else:
             summary.skipped += 1
         report()
     report()
     return summary
+
+
+def _id_taken(article: Article) -> str:
+    return (f"{article.source}: article id {article.article_id!r} is already stored with "
+            "a different text (give this one another id)")
 
 
 def _add(store: Store, article: Article, found: list[Event], near_duplicates: bool) -> str:
@@ -138,6 +158,7 @@ def _add(store: Store, article: Article, found: list[Event], near_duplicates: bo
 def count_inputs(paths: Iterable[str]) -> int | None:
     """About how many articles ``paths`` hold (files, plus lines of JSONL batches), for a
     progress bar; None when unknowable (standard input)."""
+    from .jsonl import bounded_lines
     from .sources import JSONL_SUFFIXES, STDIN, walk
 
     total = 0
@@ -145,12 +166,16 @@ def count_inputs(paths: Iterable[str]) -> int | None:
         if raw == STDIN:
             return None
         path = Path(raw)
-        files = list(walk(path)) if path.is_dir() else [path]
+        try:
+            files = list(walk(path)) if path.is_dir() else [path]
+        except OSError:
+            files = [path]
         for file in files:
-            if file.suffix.lower() in JSONL_SUFFIXES:
+            if isinstance(file, Path) and file.suffix.lower() in JSONL_SUFFIXES:
                 try:
                     with file.open("rb") as handle:
-                        total += sum(1 for line in handle if line.strip())
+                        total += sum(1 for line in bounded_lines(handle)
+                                     if not isinstance(line, bytes) or line.strip())
                 except OSError:
                     total += 1
             else:

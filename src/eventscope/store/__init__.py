@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Select, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..record import Article, Event
-from .backend import Backend, StoreError, backend_for
+from .backend import ArticleIdTaken, Backend, StoreError, backend_for
 from .filter import Filter
 from .query import after_cursor, conditions, encode_cursor
 from .schema import (
@@ -34,12 +34,23 @@ from .schema import (
     metadata,
 )
 
-__all__ = ["Filter", "Store", "StoreError"]
+__all__ = ["ArticleIdTaken", "Filter", "Store", "StoreError"]
 
 DEFAULT_DB = "eventscope.db"
 _EVENT_COLUMNS = [c for c in events.c if c.name != "pk"] + [
     articles.c.url, articles.c.title, articles.c.published, articles.c.outlet,
 ]
+
+
+def _is_new(conn: Connection) -> bool:
+    """Whether the database is still to be created: no schema version and no article
+    (an empty file, or one whose creation an older eventscope left half done)."""
+    have = inspect(conn)
+    if have.has_table(meta.name) and conn.execute(
+            select(meta.c.key).where(meta.c.key == "schema_version")).first() is not None:
+        return False
+    return not have.has_table(articles.name) or (
+        conn.execute(select(articles.c.id).limit(1)).first() is None)
 
 
 class Store:
@@ -71,10 +82,18 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 # Create only what is missing: opening an existing store writes nothing.
-                if not read_only and not inspect(conn).has_table(meta.name):
-                    metadata.create_all(conn)
-                    self.backend.create_extras(conn)
-                    conn.execute(insert(meta), {"key": "schema_version", "value": SCHEMA_VERSION})
+                if not read_only and _is_new(conn):
+                    # One transaction holding the write lock from the second look on:
+                    # creators queue, and a kill midway leaves the file empty (still new).
+                    self.backend.begin_write(conn)
+                    if _is_new(conn):
+                        metadata.create_all(conn)
+                        self.backend.create_extras(conn)
+                        conn.execute(insert(meta),
+                                     {"key": "schema_version", "value": SCHEMA_VERSION})
+                elif read_only and _is_new(conn):
+                    raise StoreError(f"{self.backend.label}: database is empty (nothing "
+                                     "ingested yet: eventscope ingest PATH --db ...)")
                 self._check_schema(conn)
         except SQLAlchemyError as exc:
             self.engine.dispose()
@@ -166,7 +185,7 @@ class Store:
 
     def _conflict(self, article: Article, exc: IntegrityError) -> StoreError:
         if self.get_article(article.article_id) is not None:
-            return StoreError(
+            return ArticleIdTaken(
                 f"{self.backend.label}: article id {article.article_id!r} is already "
                 "stored with a different text"
             )
@@ -201,6 +220,11 @@ class Store:
         """The stored article that ``article_id`` is a near-duplicate of, if any."""
         rows = self._run(select(articles.c.duplicate_of).where(articles.c.id == article_id))
         return rows[0]["duplicate_of"] if rows else None
+
+    def content_hash_of(self, article_id: str) -> str | None:
+        """The content hash of the stored article ``article_id``, if there is one."""
+        rows = self._run(select(articles.c.content_hash).where(articles.c.id == article_id))
+        return rows[0]["content_hash"] if rows else None
 
     def has_article(self, content_hash: str) -> bool:
         rows = self._run(select(articles.c.id).where(articles.c.content_hash == content_hash))

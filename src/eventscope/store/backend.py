@@ -37,6 +37,11 @@ class StoreError(RuntimeError):
     """A database that cannot be used, as one line naming it and the problem."""
 
 
+class ArticleIdTaken(StoreError):
+    """An article id already stored with a different text: that article is refused, the
+    database is fine."""
+
+
 def bbox_around(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
     """(minlon, minlat, maxlon, maxlat) enclosing the circle of ``km`` around a point."""
     dlat = math.degrees(km / EARTH_RADIUS_KM)
@@ -77,6 +82,7 @@ class Backend(Protocol):
     def exists(self) -> bool: ...
     def engine(self) -> Engine: ...
     def create_extras(self, conn: Connection) -> None: ...
+    def begin_write(self, conn: Connection) -> None: ...
     def bbox_clause(self, bbox: tuple[float, float, float, float]) -> ColumnElement[bool]: ...
     def near_clause(self, lat: float, lon: float, km: float) -> ColumnElement[bool]: ...
     def text_clause(self, query: str) -> ColumnElement[bool]: ...
@@ -156,6 +162,14 @@ class SQLiteBackend:
     def create_extras(self, conn: Connection) -> None:
         for statement in self._EXTRAS:
             conn.execute(text(statement))
+
+    def begin_write(self, conn: Connection) -> None:
+        """Start the connection's transaction now, holding the write lock. Python's
+        sqlite3 otherwise begins one only at the first INSERT, so CREATE statements
+        before it would each commit alone."""
+        raw = conn.connection.driver_connection
+        if raw is not None and not raw.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     def bbox_clause(self, bbox: tuple[float, float, float, float]) -> ColumnElement[bool]:
         minlon, minlat, maxlon, maxlat = bbox
