@@ -241,7 +241,10 @@ def test_extract_of_only_bad_files_fails_naming_each(tmp_path: Path, content: by
     path.write_bytes(content)
     result = run("extract", str(path))
     assert result.exit_code == 1
-    lines = result.stderr.strip().splitlines()
+    assert result.stderr.strip().startswith(f"eventscope: error: {path}: {problem}")
+    assert len(result.stderr.strip().splitlines()) == 1  # one input, one line
+    both = run("extract", str(path), str(path))
+    lines = both.stderr.strip().splitlines()
     assert lines[0].startswith(f"eventscope: warning: skipped {path}: {problem}")
     assert lines[-1] == "eventscope: error: no article could be read"
 
@@ -324,3 +327,32 @@ def test_geoparse_with_two_workers_writes_what_one_process_writes(tmp_path: Path
                                                                             "d3"]
     assert "Kharkiv" in two.stdout
     assert two.stderr.count("\n") == 1 and f"{docs} line 3: not JSON" in two.stderr
+
+
+# --- hostile inputs (issue 12) -----------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_extract_of_an_endless_device_ends_with_one_line() -> None:
+    result = run("extract", "/dev/zero")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("eventscope: error: /dev/zero: is too large (over 2 MB; "
+                                     "the limit per article is 2 MB)")
+
+
+def test_ingest_of_a_reused_doc_id_reports_the_line_and_exits_3(
+    stand_in_coder: None, tmp_path: Path
+) -> None:
+    batch = tmp_path / "ids.jsonl"
+    batch.write_text("\n".join(json.dumps({"doc_id": i, "text": t}) for i, t in [
+        ("a", "Farmers marched on the ministry."), ("a", "Students marched downtown."),
+        ("c", "Nurses marched to parliament.")]) + "\n", encoding="utf-8")
+    db = tmp_path / "ids.db"
+    result = run("ingest", str(batch), "--db", str(db))
+    assert result.exit_code == cli.PARTIAL_EXIT
+    assert (f"{batch}:2: article id 'a' is already stored with a different text"
+            in result.stderr)
+    assert result.stdout.strip() == (
+        f"articles: 2 new, 0 skipped (already stored), 1 failed; events: 2 stored in {db}")
+    with Store(db) as store:
+        assert store.article_count() == 2 and store.count() == 2

@@ -80,3 +80,20 @@ def test_gazetteer_build_from_dumps_then_if_missing_is_a_no_op(
     before = index.stat().st_mtime_ns
     assert runner.invoke(app, ["gazetteer", "build", "--if-missing"]).exit_code == 0
     assert index.stat().st_mtime_ns == before
+
+
+def test_geoparse_reports_undecodable_and_deep_lines_and_prints_the_good_ones(
+    use_default_index: Path, tmp_path: Path
+) -> None:
+    docs = tmp_path / "mixed.jsonl"
+    docs.write_bytes(
+        b'{"doc_id": "latin", "text": "Caf\xe9 owners in Lyon"}\n'
+        + json.dumps({"doc_id": "a", "text": "Shelling hit Kharkiv."}).encode() + b"\n"
+        + b"[" * 3000 + b"\n"
+        + json.dumps({"doc_id": "b", "text": "Rain fell on Nairobi."}).encode() + b"\n")
+    result = runner.invoke(app, ["geoparse", "--input", str(docs)])
+    assert result.exit_code == 1
+    assert [json.loads(ln)["doc_id"] for ln in result.stdout.splitlines()] == ["a", "b"]
+    assert "mixed.jsonl line 1: not UTF-8 (byte 0xe9 at offset 32)" in result.stderr
+    assert "mixed.jsonl line 3: JSON nested too deeply to read" in result.stderr
+    assert "Traceback" not in result.stderr
