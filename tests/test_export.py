@@ -122,3 +122,30 @@ def test_the_table_shows_who_did_what_where(events: list[Event]) -> None:
     text = console.file.getvalue()
     assert "ASSAULT" in text and "Rebel fighters (COD/REB)" in text
     assert "@ Goma (COD, p2)" in text and "hedged attributed" in text
+
+
+def test_an_implied_actor_is_flagged_in_every_format(make_event, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    article = Article(text="Shops were looted in Bunia overnight.", published="2024-02-07")
+    rioters = Actor(text=None, name="Rioters", country="COD", sector="PPL", implied=True)
+    events = [make_event(article, "PROTEST", 0, mode="riot", actor=rioters)]
+    row = flatten(events[0])
+    assert (row["actor1"], row["actor1_text"], row["actor1_sector"], row["actor1_implied"]) == (
+        "Rioters", None, "PPL", True)
+    export(events, tmp_path / "e.csv", "csv")
+    first = next(csv.DictReader((tmp_path / "e.csv").open(encoding="utf-8")))
+    assert (first["actor1"], first["actor1_text"], first["actor1_implied"]) == (
+        "Rioters", "", "true")
+    export(events, tmp_path / "e.parquet", "parquet")
+    table = pq.read_table(tmp_path / "e.parquet")
+    assert str(table.schema.field("actor1_implied").type) == "bool"
+    assert table.column("actor1_implied").to_pylist() == [True]
+    export(events, tmp_path / "e.jsonl", "jsonl")
+    assert Event.model_validate_json((tmp_path / "e.jsonl").read_text()) == events[0]
+
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=200)
+    print_table(events, console)
+    assert "Rioters (COD/PPL, implied)" in console.file.getvalue()

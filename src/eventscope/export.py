@@ -30,9 +30,9 @@ ACLED_COLUMNS = (
 )
 EXTRA_COLUMNS = (
     "date_precision", "date_text", "context", "actor1_text", "actor1_country", "actor1_sector",
-    "actor2_text", "actor2_country", "actor2_sector", "country_iso3", "location_text",
-    "geonameid", "feature_code", "evidence_start", "evidence_end", "trigger", "attribution",
-    "hedged", "negated", "confidence", "article_id", "url", "title", "published",
+    "actor1_implied", "actor2_text", "actor2_country", "actor2_sector", "country_iso3",
+    "location_text", "geonameid", "feature_code", "evidence_start", "evidence_end", "trigger",
+    "attribution", "hedged", "negated", "confidence", "article_id", "url", "title", "published",
 )
 COLUMNS = ACLED_COLUMNS + EXTRA_COLUMNS
 
@@ -75,6 +75,7 @@ def flatten(event: Event) -> dict[str, Any]:
         "actor1_text": actor.text if actor else None,
         "actor1_country": actor.country if actor else None,
         "actor1_sector": actor.sector if actor else None,
+        "actor1_implied": actor.implied if actor else None,
         "actor2_text": target.text if target else None,
         "actor2_country": target.country if target else None,
         "actor2_sector": target.sector if target else None,
@@ -149,7 +150,8 @@ def _arrow_schema() -> Any:
         "year": pa.int32(), "time_precision": pa.int8(), "iso": pa.int32(),
         "latitude": pa.float64(), "longitude": pa.float64(), "geo_precision": pa.int8(),
         "geonameid": pa.int64(), "evidence_start": pa.int64(), "evidence_end": pa.int64(),
-        "hedged": pa.bool_(), "negated": pa.bool_(), "confidence": pa.float64(),
+        "actor1_implied": pa.bool_(), "hedged": pa.bool_(), "negated": pa.bool_(),
+        "confidence": pa.float64(),
     }
     return pa.schema([(name, types.get(name, pa.string())) for name in COLUMNS])
 
@@ -226,7 +228,8 @@ def _who(actor: Any) -> str:
     if actor is None:
         return ""
     label = actor.name or actor.text
-    codes = "/".join(c for c in (actor.country, actor.sector) if c)
+    codes = ", ".join(c for c in ("/".join(c for c in (actor.country, actor.sector) if c),
+                                  "implied" if actor.implied else "") if c)
     return f"{label} ({codes})" if codes else label
 
 

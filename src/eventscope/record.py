@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 EventType = Literal[
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -35,12 +35,25 @@ class _Model(BaseModel):
 class Actor(_Model):
     """Who acts, or who is acted upon."""
 
-    text: str = Field(description="The span as written in the source.")
+    text: str | None = Field(
+        description="The span as written in the source; null only for an implied actor."
+    )
     name: str | None = Field(None, description="Canonical name, e.g. 'Russia'.")
     country: str | None = Field(
         None, description="ISO 3166-1 alpha-3, or an IGO code such as UNO or NATO."
     )
     sector: Sector | None = Field(None, description="One of the sector codes; UNK if unclear.")
+    implied: bool = Field(
+        default=False, description="The actor ACLED codes for a type when the text names none "
+        "('Protesters', 'Rioters', 'Unidentified armed group'); then text is null.",
+    )
+
+    @model_validator(mode="after")
+    def _text_unless_implied(self) -> Actor:
+        # a named actor has its words; only an implied one has none
+        if (self.text is None) != self.implied:
+            raise ValueError("text is null exactly when the actor is implied")
+        return self
 
 
 class Location(_Model):

@@ -26,7 +26,7 @@ def test_records_follow_the_event_record_contract(client: TestClient) -> None:
     assert body["next_cursor"] is None
     mobilize = next(e for e in body["events"] if e["event_type"] == "MOBILIZE")
     assert mobilize["actor"] == {"text": "Russian military vehicles", "name": "Russia",
-                                 "country": "RUS", "sector": "MIL"}
+                                 "country": "RUS", "sector": "MIL", "implied": False}
     assert mobilize["location"]["name"] == "Tartus"
     assert mobilize["attribution"] == "witnesses"
     assert mobilize["article"]["title"] == "Convoys seen on the coast road"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eventscope.record import Article, Event
+from eventscope.record import Actor, Article, Event
 from eventscope.store import Filter, Store, StoreError
 
 
@@ -198,3 +198,62 @@ def test_one_store_serves_many_threads_at_once(store: Store) -> None:
 
     with ThreadPoolExecutor(16) as pool:
         assert set(pool.map(query, range(400))) == {6}
+
+
+def test_an_implied_actor_comes_back_implied(tmp_path: Path, articles, make_event) -> None:
+    article = articles["nairobi"]
+    crowd = Actor(text=None, name="Protesters", country="KEN", sector="PPL", implied=True)
+    event = make_event(article, "PROTEST", 0, actor=crowd)
+    db = Store(tmp_path / "implied.db")
+    assert db.add(article, [event])
+    assert db.get_event(event.event_id) == event
+
+
+def _as_version_1(path: Path) -> None:
+    """Make a current store look like one written before implied actors existed."""
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE events DROP COLUMN actor_implied")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+
+
+def _version(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_store_from_before_implied_actors_still_opens(store: Store, tmp_path: Path,
+                                                         coded, articles, make_event) -> None:
+    store.close()
+    path = tmp_path / "events.db"
+    _as_version_1(path)
+    before = {e.event_id: e for _, events in coded for e in events}
+
+    reader = Store(path, read_only=True)  # read as it is: its actors were all named
+    assert {e.event_id: e for e in reader.iter_events()} == before
+    reader.close()
+    assert _version(path) == "1"
+
+    writer = Store(path)  # upgraded on opening for writing, nothing lost
+    assert _version(path) == "2"
+    assert {e.event_id: e for e in writer.iter_events()} == before
+    article = Article(text="A protest was held outside the town hall on Friday.")
+    crowd = Actor(text=None, name="Protesters", sector="PPL", implied=True)
+    event = make_event(article, "PROTEST", 0, actor=crowd)
+    assert writer.add(article, [event])
+    assert writer.get_event(event.event_id) == event
+
+
+def test_a_store_of_a_newer_version_is_refused(store: Store, tmp_path: Path) -> None:
+    store.close()
+    path = tmp_path / "events.db"
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="schema version '99'"):
+        Store(path)

@@ -32,6 +32,7 @@ from .actors import PRONOUNS, ActorCoder, Coding, phrase_tokens
 from .dating import event_date, main_date, pick_date
 from .draft import Draft, dedupe, derive, drop_accused_content, fill_actor, mark_subordinate
 from .draft import features as event_features
+from .implied import implied_actor
 from .lexicon import (
     ARMED_SECTORS,
     ActorDictionary,
@@ -411,8 +412,10 @@ def code_events_with_features(
                 event_id=make_event_id(article.article_id, start, end, d.event_type, trigger
                                        + str(d.match.token.i)),
                 event_type=d.event_type,  # type: ignore[arg-type]
-                mode=d.mode, context=d.context, actor=d.actor, target=d.target,
-                location=d.location, date=when, date_precision=precision,  # type: ignore[arg-type]
+                mode=d.mode, context=d.context,
+                actor=d.actor or implied_actor(d.event_type, d.mode, d.location),
+                target=d.target, location=d.location, date=when,
+                date_precision=precision,  # type: ignore[arg-type]
                 date_text=date_text,
                 evidence=Evidence(sentence=sentence, start=start, end=end, trigger=trigger),
                 attribution=d.modality.attribution, hedged=d.modality.hedged,

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, insert, inspect, select
+from sqlalchemy import Connection, Select, func, insert, inspect, literal, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..record import Article, Event
@@ -22,6 +22,7 @@ from .backend import ArticleIdTaken, Backend, StoreError, backend_for
 from .filter import Filter
 from .query import after_cursor, conditions, encode_cursor
 from .schema import (
+    MIGRATIONS,
     SCHEMA_VERSION,
     article_bands,
     article_from_row,
@@ -94,20 +95,35 @@ class Store:
                 elif read_only and _is_new(conn):
                     raise StoreError(f"{self.backend.label}: database is empty (nothing "
                                      "ingested yet: eventscope ingest PATH --db ...)")
-                self._check_schema(conn)
+                self._columns = self._check_schema(conn, read_only)
         except SQLAlchemyError as exc:
             self.engine.dispose()
             raise self.backend.error(exc) from None
 
-    def _check_schema(self, conn: Connection) -> None:
+    def _check_schema(self, conn: Connection, read_only: bool) -> list[Any]:
+        """Bring an older store up to this version (in the opening transaction, so a
+        failure leaves it as it was) and return the columns events are read with. A
+        store opened read-only stays as it is: a column it lacks reads as its default."""
         version = conn.execute(
             select(meta.c.value).where(meta.c.key == "schema_version")
         ).scalar_one_or_none()
-        if version != SCHEMA_VERSION:
+        while version in MIGRATIONS and not read_only:
+            version, statements = MIGRATIONS[version]
+            for statement in statements:
+                conn.execute(text(statement))
+            conn.execute(update(meta).where(meta.c.key == "schema_version")
+                         .values(value=version))
+        if version != SCHEMA_VERSION and version not in MIGRATIONS:
             raise StoreError(
                 f"{self.backend.label}: database schema version {version!r}, this eventscope "
                 f"reads version {SCHEMA_VERSION!r}"
             )
+        if version == SCHEMA_VERSION:
+            return _EVENT_COLUMNS
+        have = {c["name"] for c in inspect(conn).get_columns(events.name)}
+        return [c if c.table is not events or c.name in have
+                else literal(getattr(c.default, "arg", None)).label(c.name)
+                for c in _EVENT_COLUMNS]
 
     # -- writing --------------------------------------------------------------------
 
@@ -201,7 +217,7 @@ class Store:
             raise self.backend.error(exc) from None
 
     def _select_events(self, flt: Filter | None) -> Select[Any]:
-        statement = select(*_EVENT_COLUMNS).select_from(events.join(articles))
+        statement = select(*self._columns).select_from(events.join(articles))
         return statement.where(*conditions(flt or Filter(), self.backend))
 
     def similar_articles(self, bands: Sequence[str]) -> list[tuple[str, bytes]]:

@@ -27,7 +27,8 @@ from sqlalchemy import (
 
 from ..record import Actor, Article, ArticleRef, Event, Evidence, Location
 
-SCHEMA_VERSION = "1"
+# Version 2 added events.actor_implied; :data:`MIGRATIONS` brings older stores up to date.
+SCHEMA_VERSION = "2"
 
 metadata = MetaData()
 
@@ -75,6 +76,7 @@ events = Table(
     Column("actor_name", Text),
     Column("actor_country", String(8)),
     Column("actor_sector", String(3)),
+    Column("actor_implied", Boolean, nullable=False, default=False),
     Column("target_text", Text),
     Column("target_name", Text),
     Column("target_country", String(8)),
@@ -108,6 +110,13 @@ events = Table(
 )
 
 _ACTOR_FIELDS = ("text", "name", "country", "sector")
+
+# The statements that bring a store of one version to the next, keyed by the version they
+# upgrade from. Each adds what the new version has with the value old rows mean by it.
+MIGRATIONS: dict[str, tuple[str, list[str]]] = {
+    # actors stored before implied actors existed were all named
+    "1": ("2", ["ALTER TABLE events ADD COLUMN actor_implied BOOLEAN NOT NULL DEFAULT 0"]),
+}
 _LOCATION_COLUMNS = {
     "text": "location_text", "name": "location_name", "geonameid": "geonameid",
     "country": "country", "admin1": "admin1", "lat": "lat", "lon": "lon",
@@ -138,6 +147,7 @@ def event_row(event: Event, article_id: str) -> dict[str, Any]:
         actor: Actor | None = getattr(event, role)
         for name in _ACTOR_FIELDS:
             row[f"{role}_{name}"] = getattr(actor, name) if actor else None
+    row["actor_implied"] = bool(event.actor and event.actor.implied)
     for name, column in _LOCATION_COLUMNS.items():
         row[column] = getattr(event.location, name) if event.location else None
     return row
@@ -148,7 +158,9 @@ def event_from_row(row: Mapping[str, Any]) -> Event:
     roles: dict[str, Actor | None] = {}
     for role in ("actor", "target"):
         fields = {name: row[f"{role}_{name}"] for name in _ACTOR_FIELDS}
-        roles[role] = Actor(**fields) if fields["text"] is not None else None
+        implied = role == "actor" and bool(row["actor_implied"])  # targets never are
+        roles[role] = (Actor(**fields, implied=implied)
+                       if fields["text"] is not None or implied else None)
     location = None
     if row["location_text"] is not None:
         location = Location(**{name: row[col] for name, col in _LOCATION_COLUMNS.items()})

@@ -14,6 +14,8 @@ function el(tag, attrs = {}, text = null) {
 function actorText(actor) {
   if (!actor) return "—";
   const codes = [actor.country, actor.sector].filter(Boolean).join(" ");
+  // an implied actor has no words: the type says who acted (ACLED's "Protesters")
+  if (actor.implied) return `${actor.name} (implied)${codes ? " · " + codes : ""}`;
   const name = actor.name && actor.name !== actor.text ? ` (${actor.name})` : "";
   return `“${actor.text}”${name}${codes ? " · " + codes : ""}`;
 }
