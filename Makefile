@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= eventscope.db
 
-.PHONY: run test lint typecheck pytest bench bench-geo bench-api install gazetteer clean vendor-web
+.PHONY: run test lint typecheck pytest bench bench-geo bench-api bench-watch install gazetteer clean vendor-web
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench-geo: gazetteer
 
 bench-api: gazetteer
 	$(BIN)/python benchmarks/bench_api.py
+
+bench-watch: gazetteer
+	$(BIN)/python benchmarks/bench_watch.py
 
 # Re-fetch the page's libraries and basemap from npm (the results are committed).
 vendor-web:

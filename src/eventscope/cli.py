@@ -644,6 +644,307 @@ def eval_command(
         raise typer.Exit(1)
 
 
+# --- feeds, watch, watchlists, alerts ---------------------------------------------------
+
+feeds_app = typer.Typer(help="The feeds `eventscope watch` polls.", no_args_is_help=True)
+watchlist_app = typer.Typer(help="Saved filters that raise alerts on new events.",
+                            no_args_is_help=True)
+app.add_typer(feeds_app, name="feeds")
+app.add_typer(watchlist_app, name="watchlist")
+
+AllowNetOption = Annotated[
+    list[str] | None,
+    typer.Option("--allow-net", help="A range eventscope may connect to although it is "
+                 "private or local, e.g. 10.0.0.0/8 for an intranet feed; repeatable "
+                 "(also EVENTSCOPE_ALLOW_NET, comma-separated)."),
+]
+
+
+def _fetcher(allow_net: list[str] | None, delay: float) -> Any:
+    from .ingest.fetch import Fetcher, FetchPolicy, env_networks, parse_networks
+
+    try:
+        nets = env_networks() + parse_networks(allow_net or [])
+    except ValueError as exc:
+        fail(f"--{exc}")
+    return Fetcher(FetchPolicy(allow_nets=nets, delay=delay))
+
+
+@feeds_app.command("add")
+def feeds_add(
+    url: Annotated[str, typer.Argument(help="The feed's URL (RSS, Atom or JSON Feed).")],
+    db: DbOption = Path("eventscope.db"),
+    outlet: Annotated[str | None, typer.Option(help="The outlet's name (default: the "
+                                               "page's site name, else the feed's title).")] = None,
+    country_bias: Annotated[str | None, typer.Option(
+        "--country-bias", help="ISO3 country whose places win where a text leaves a "
+        "choice, e.g. MLI for a Malian outlet.")] = None,
+) -> None:
+    """Add a feed for `eventscope watch` to poll."""
+    from urllib.parse import urlsplit
+
+    from .store import watch as tables
+    from .store.filter import parse_code
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        fail(f"{url!r}: not an http(s) URL")
+    try:
+        bias = parse_code("country-bias", country_bias)
+    except ValueError as exc:
+        fail(f"--{exc}")
+    store = _open_store(db, write=True)
+    try:
+        added = tables.add_feed(store, url, outlet, bias)
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    typer.echo(f"feed added: {url}" if added else f"feed already added: {url}")
+
+
+@feeds_app.command("list")
+def feeds_list(db: DbOption = Path("eventscope.db")) -> None:
+    """The feeds, with when each was last polled and its last error."""
+    from .store import watch as tables
+
+    store = _open_store(db, write=False)
+    try:
+        found = tables.list_feeds(store)
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    if not found:
+        typer.echo("no feeds (add one with: eventscope feeds add URL)")
+    for feed in found:
+        name = feed.outlet or feed.title or ""
+        state = (f"failing x{feed.failures}: {feed.last_error}" if feed.failures
+                 else f"polled {feed.last_polled}" if feed.last_polled else "not polled yet")
+        bias = f" [{feed.country_bias}]" if feed.country_bias else ""
+        typer.echo(f"{feed.url}\t{name}{bias}\t{state}")
+
+
+@feeds_app.command("remove")
+def feeds_remove(url: str, db: DbOption = Path("eventscope.db")) -> None:
+    """Stop polling a feed (its stored articles stay)."""
+    from .store import watch as tables
+
+    store = _open_store(db, write=True)
+    try:
+        gone = tables.remove_feed(store, url)
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    if not gone:
+        fail(f"{url}: no such feed (see eventscope feeds list)")
+    typer.echo(f"feed removed: {url}")
+
+
+@app.command()
+def watch(
+    db: DbOption = Path("eventscope.db"),
+    once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
+    interval: Annotated[float, typer.Option(min=1.0, help="Seconds between rounds.")] = 300.0,
+    allow_net: AllowNetOption = None,
+    delay: Annotated[float, typer.Option(min=0.0, help="Seconds between two requests to "
+                                         "one host.")] = 1.0,
+    n_process: NProcessOption = 1,
+    model: ModelOption = None,
+) -> None:
+    """Poll every feed, store and code each new article, send the watchlists' alerts.
+
+    Runs a round every --interval seconds until SIGTERM or Ctrl-C, which let the current
+    article finish and commit; --once does one round. Each round prints one line. Pages
+    are fetched politely (robots.txt, one request at a time per host, conditional GET for
+    feeds) and only from public addresses unless --allow-net says otherwise.
+
+      eventscope feeds add https://example.org/rss.xml --country-bias MLI
+
+      eventscope watch --once
+
+    Exit status (with --once): 0; 3 when some items failed; 1 when every feed failed.
+    """
+    import signal
+    import threading
+
+    from .alerts import SmtpServer
+    from .ingest.watch import RoundReport
+    from .ingest.watch import watch as run_watch
+    from .nlp import ModelNotInstalled
+
+    try:
+        smtp = SmtpServer.from_env()
+    except ValueError as exc:
+        fail(str(exc))
+    fetcher = _fetcher(allow_net, delay)
+    store = _open_store(db, write=True)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        if stop.is_set():  # a second Ctrl-C: stop now
+            raise KeyboardInterrupt
+        warn("stopping after the current article (again to stop now)")
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    processors: dict[str | None, Any] = {}
+
+    def processor_for(bias: str | None) -> Any:
+        if bias not in processors:
+            processors[bias] = (pipeline_processor(n_process, model, country_bias=[bias])
+                                if bias else pipeline_processor(n_process, model))
+        return processors[bias]
+
+    def on_round(report: RoundReport) -> None:
+        typer.echo(report.line())
+
+    def on_article(report: RoundReport) -> None:
+        if sys.stderr.isatty():
+            typer.echo(f"\r{report.new_articles} new articles, {report.events} events...",
+                       err=True, nl=False)
+
+    try:
+        last = run_watch(store, fetcher, processor_for, interval=interval, once=once,
+                         stop=stop, smtp=smtp, on_round=on_round,
+                         on_error=lambda m: warn(f"skipped {m}"), on_article=on_article)
+    except (StoreError, ModelNotInstalled) as exc:
+        fail(str(exc))
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        fetcher.close()
+        store.close()
+    if once and last.exit_status:
+        raise typer.Exit(last.exit_status)
+
+
+@watchlist_app.command("add")
+def watchlist_add(
+    name: Annotated[str, typer.Argument(help="A name for the watchlist.")],
+    db: DbOption = Path("eventscope.db"),
+    types: TypeOption = None,
+    actor: ActorOption = None,
+    country: CountryOption = None,
+    sector: SectorOption = None,
+    near: NearOption = None,
+    bbox: BboxOption = None,
+    text: TextOption = None,
+    min_confidence: ConfidenceOption = None,
+    hedged: HedgedOption = None,
+    negated: NegatedOption = None,
+    webhook: Annotated[list[str] | None, typer.Option(
+        "--webhook", help="POST matching events as JSON to this URL; repeatable.")] = None,
+    secret: Annotated[str | None, typer.Option(
+        help="Sign webhook bodies: X-Eventscope-Signature: sha256=<HMAC-SHA256>.")] = None,
+    email: Annotated[list[str] | None, typer.Option(
+        "--email", help="Mail matching events to this address (SMTP server from "
+        "EVENTSCOPE_SMTP, e.g. smtp://localhost:25); repeatable.")] = None,
+) -> None:
+    """Alert on events stored from now on that match the filters (those of `events`).
+
+      eventscope watchlist add tartus --near 34.89,35.89,50 --type ASSAULT \\
+          --webhook https://hooks.example.org/es --secret s3cret
+
+    Without --webhook or --email, matches are only logged (eventscope alerts, the page).
+    """
+    from urllib.parse import urlsplit
+
+    from .store import watch as tables
+
+    flt = _filter(
+        types=types or (), actor=actor, country=country, sector=sector, near=near,
+        bbox=bbox, text=text, min_confidence=min_confidence, hedged=hedged, negated=negated,
+    )
+    deliveries: list[tables.Delivery] = []
+    for url in webhook or []:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            fail(f"--webhook {url!r}: not an http(s) URL")
+        deliveries.append(tables.Delivery("webhook", url, secret))
+    for address in email or []:
+        if "@" not in address.strip("@") or any(c.isspace() for c in address):
+            fail(f"--email {address!r}: not an email address")
+        deliveries.append(tables.Delivery("email", address))
+    if secret and not webhook:
+        fail("--secret signs webhooks: give --webhook URL too")
+    store = _open_store(db, write=True)
+    try:
+        tables.add_watchlist(store, name, flt, deliveries)
+    except ValueError as exc:
+        fail(str(exc))
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    where = ", ".join(d.label for d in deliveries) or "the alert log"
+    typer.echo(f"watchlist added: {name} (alerts to {where})")
+
+
+@watchlist_app.command("list")
+def watchlist_list(db: DbOption = Path("eventscope.db")) -> None:
+    """The watchlists, their filters, deliveries and how many events each matched."""
+    from .store import watch as tables
+
+    store = _open_store(db, write=False)
+    try:
+        found = tables.list_watchlists(store)
+        matches = tables.match_counts(store)
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    if not found:
+        typer.echo("no watchlists (add one with: eventscope watchlist add NAME --type ...)")
+    for wl in found:
+        where = ", ".join(d.label for d in wl.deliveries) or "log only"
+        typer.echo(f"{wl.name}\t{tables.filter_to_json(wl.filter)}\t{where}\t"
+                   f"{matches[wl.name].unseen} matched")
+
+
+@watchlist_app.command("remove")
+def watchlist_remove(name: str, db: DbOption = Path("eventscope.db")) -> None:
+    """Delete a watchlist and its alert log."""
+    from .store import watch as tables
+
+    store = _open_store(db, write=True)
+    try:
+        gone = tables.remove_watchlist(store, name)
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    if not gone:
+        fail(f"watchlist {name!r}: no such watchlist (see eventscope watchlist list)")
+    typer.echo(f"watchlist removed: {name}")
+
+
+@app.command()
+def alerts(
+    db: DbOption = Path("eventscope.db"),
+    watchlist: Annotated[str | None, typer.Option(help="Only this watchlist's.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many, newest first.")] = 50,
+) -> None:
+    """The alert log: each match, where it went, and whether it was sent."""
+    from .store import watch as tables
+
+    store = _open_store(db, write=False)
+    try:
+        found = tables.alert_log(store, watchlist, limit)
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    if not found:
+        typer.echo("no alerts yet")
+    for a in found:
+        when = a.sent_at or (f"next try {a.next_try}" if a.status == "pending" else a.created_at)
+        error = f"\t{a.error}" if a.error else ""
+        typer.echo(f"{a.created_at}\t{a.watchlist}\t{a.event_id}\t{a.delivery}\t{a.status}"
+                   f" ({a.attempts} attempts)\t{when}{error}")
+
+
 # --- serve ------------------------------------------------------------------------------
 
 

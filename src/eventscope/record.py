@@ -125,6 +125,11 @@ class Article(_Model):
     outlet: str | None = None
     published: str | None = Field(None, description="ISO date (YYYY-MM-DD).")
     article_id: str = ""
+    # For fetched pages: where the date and the outlet were read, so that a date is never
+    # the fetch time in disguise. page: the page's own metadata; feed: the feed item (or
+    # the feed's title); url: a date in the URL; host: the web host; given: the operator.
+    published_source: str | None = Field(default=None, pattern="^(page|feed|url|given)$")
+    outlet_source: str | None = Field(default=None, pattern="^(page|feed|host|given)$")
     # Where a reader found it ("batch.jsonl:12"), for messages; not part of the record.
     _source: str = PrivateAttr(default="")
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..record import normalise_text
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 NUM_PERM = 128
 # 32 bands of 4 rows: texts share a band with probability 1-(1-J^4)^32, which is over
@@ -53,3 +56,13 @@ def similarity(a: bytes, b: bytes) -> float:
 
     left, right = np.frombuffer(a, dtype="<u4"), np.frombuffer(b, dtype="<u4")
     return float(np.mean(left == right))
+
+
+def near_duplicate_of(store: Store, text: str) -> tuple[str | None, bytes, list[str]]:
+    """(id of the stored article ``text`` nearly repeats or None, its signature, its
+    bands): what :meth:`Store.add` takes to mark and index it."""
+    sig = signature(text)
+    keys = bands(sig)
+    original = next((article_id for article_id, other in store.similar_articles(keys)
+                     if similarity(sig, other) >= THRESHOLD), None)
+    return original, sig, keys

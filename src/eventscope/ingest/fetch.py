@@ -272,7 +272,16 @@ class Fetcher:
         seen = {url}
         current = url
         for _ in range(self.policy.max_redirects + 1):
-            response = self._with_retries(method, current, headers, body, accept, errors_ok)
+            try:
+                response = self._with_retries(method, current, headers, body, accept,
+                                              errors_ok)
+            except FetchError as exc:
+                if current == url:
+                    raise
+                # name the URL asked for, and the hop that failed
+                raise type(exc)(url, f"redirects to {current}, which "
+                                f"{exc.detail or exc.problem}", transient=exc.transient
+                                ) from None
             if response.status not in REDIRECTS:
                 return response
             location = response.location

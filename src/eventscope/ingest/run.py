@@ -146,10 +146,7 @@ def _add(store: Store, article: Article, found: list[Event], near_duplicates: bo
     """Store one article; "new", "near-duplicate", or "" if it was already stored."""
     if not near_duplicates:
         return "new" if store.add(article, found) else ""
-    sig = dedup.signature(article.text)
-    keys = dedup.bands(sig)
-    original = next((article_id for article_id, other in store.similar_articles(keys)
-                     if dedup.similarity(sig, other) >= dedup.THRESHOLD), None)
+    original, sig, keys = dedup.near_duplicate_of(store, article.text)
     if not store.add(article, found, duplicate_of=original, signature=sig, bands=keys):
         return ""
     return "near-duplicate" if original else "new"

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from ..record import Actor, Article, ArticleRef, Event, Evidence, Location
@@ -108,6 +109,81 @@ events = Table(
     Index("ix_events_article", "article_id", "evidence_start"),
     Index("ix_events_country", "country", "date"),
 )
+
+# -- the living database (eventscope watch): feeds, what was seen, watchlists, alerts --
+# Added without a version bump: these tables are created when first needed (see
+# store/watch.py), so older stores keep opening, read-only ones included.
+
+# Where each stored text was fetched from, and where its outlet and date came from.
+article_sources = Table(
+    "article_sources", metadata,
+    Column("article_id", String, ForeignKey("articles.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("url", Text, nullable=False),
+    Column("feed_url", Text),
+    Column("outlet", Text),
+    Column("outlet_source", String(8)),  # page, feed, host, given
+    Column("published", String(10)),
+    Column("published_source", String(8)),  # page, feed, url, given
+    Column("seen_at", String(32), nullable=False),
+    Index("ix_article_sources_article", "article_id"),
+)
+
+feeds = Table(
+    "feeds", metadata,
+    Column("url", Text, primary_key=True),
+    Column("outlet", Text),  # the operator's name for it, else the feed's own title
+    Column("title", Text),  # the feed's own title, as last read
+    Column("country_bias", String(3)),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_polled", String(32)),
+    Column("failures", Integer, nullable=False, default=0),  # in a row; 0 after a success
+    Column("last_error", Text),
+    Column("added_at", String(32), nullable=False),
+)
+
+# Items already handled, by feed and item key (its guid, else its link): never fetched again.
+feed_items = Table(
+    "feed_items", metadata,
+    Column("feed_url", Text, nullable=False),
+    Column("item_key", Text, nullable=False),
+    Column("article_id", String),  # None when the item could not become an article
+    Column("outcome", String(16), nullable=False),  # stored, duplicate, failed
+    Column("seen_at", String(32), nullable=False),
+    UniqueConstraint("feed_url", "item_key", name="uq_feed_items"),
+)
+
+watchlists = Table(
+    "watchlists", metadata,
+    Column("name", String, primary_key=True),
+    Column("filter", Text, nullable=False),  # the Filter as JSON
+    Column("deliveries", Text, nullable=False),  # JSON list of {"kind", "target", "secret"}
+    Column("created_at", String(32), nullable=False),
+    # Events up to this key were stored before the watchlist, or already matched.
+    Column("after_pk", Integer, nullable=False),
+)
+
+alerts = Table(
+    "alerts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watchlist", String, ForeignKey("watchlists.name", ondelete="CASCADE"),
+           nullable=False),
+    Column("event_id", String(40), nullable=False),
+    Column("event_pk", Integer, nullable=False),
+    Column("delivery", Text, nullable=False),  # "webhook URL", "email ADDRESS" or "log"
+    Column("status", String(8), nullable=False),  # pending, sent, failed (gave up), logged
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_try", String(32)),
+    Column("sent_at", String(32)),
+    Column("error", Text),
+    Column("created_at", String(32), nullable=False),
+    # Once per watchlist, event and delivery, across restarts.
+    UniqueConstraint("watchlist", "event_id", "delivery", name="uq_alerts"),
+    Index("ix_alerts_due", "status", "next_try"),
+)
+
+WATCH_TABLES = (article_sources, feeds, feed_items, watchlists, alerts)
 
 _ACTOR_FIELDS = ("text", "name", "country", "sector")
 
