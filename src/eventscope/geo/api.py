@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -11,22 +11,34 @@ from ..nlp import load_nlp
 from ..parallel import chunks, forked_map, worker_model
 from ..record import Toponym
 from .fold import fold
-from .gazetteer import KIND_DEMONYM, get_gazetteer
-from .recognize import recognize
-from .resolve import COUNTRY_CODES, resolve
+from .gazetteer import KIND_DEMONYM, Place, get_gazetteer
+from .recognize import Mention, recognize
+from .resolve import COUNTRY_CODES, default_country_bias, resolve
 
 # ACLED precision 3: first-level regions and anything larger.
 _WIDE_CODES = {"ADM1", "CONT", "RGN", "OCN", "SEA", "GULF", "MTS", *COUNTRY_CODES}
 
 
-def geoparse_doc(doc: Doc, nlp: Language | None = None) -> list[Toponym]:
+def geoparse_doc(doc: Doc, nlp: Language | None = None,
+                 country_bias: Collection[str] | None = None) -> list[Toponym]:
     """Place names in ``doc`` (offsets into ``doc.text``), resolved. ``nlp``: the pipeline
-    that parsed ``doc``, when it is not the shared one that :func:`load_nlp` gives."""
+    that parsed ``doc``, when it is not the shared one that :func:`load_nlp` gives.
+    ``country_bias``: ISO3 codes whose places win close calls (default:
+    EVENTSCOPE_COUNTRY_BIAS)."""
     if not doc.text.strip():
         return []
+    bias = default_country_bias() if country_bias is None else country_bias
     mentions = recognize(doc, get_gazetteer(), nlp)
+    return toponyms(mentions, resolve(mentions, country_bias=bias))
+
+
+def toponyms(mentions: list[Mention],
+             resolved: list[tuple[Place | None, float]]) -> list[Toponym]:
+    """The records of recognised ``mentions`` and what :func:`resolve` chose for them
+    (split from :func:`geoparse_doc` so that a benchmark can resolve one recognition
+    under several country biases)."""
     out = []
-    for m, (place, prob) in zip(mentions, resolve(mentions), strict=True):
+    for m, (place, prob) in zip(mentions, resolved, strict=True):
         if place is None:
             out.append(Toponym(start=m.start, end=m.end, name=m.text, country=None))
             continue
@@ -72,22 +84,27 @@ def parse_for_geo(
     return iter(docs)
 
 
-def geoparse(text: str, model: str | None = None) -> list[Toponym]:
+def geoparse(text: str, model: str | None = None,
+             country_bias: Collection[str] | None = None) -> list[Toponym]:
     """Place names in ``text``, resolved (parsed by :func:`parse_for_geo` with the shared
-    spaCy pipeline)."""
+    spaCy pipeline). ``country_bias``: as for :func:`geoparse_doc`."""
     if not text.strip():
         return []
     nlp = load_nlp(model)
-    return geoparse_doc(next(parse_for_geo([text], nlp)), nlp)
+    return geoparse_doc(next(parse_for_geo([text], nlp)), nlp, country_bias)
+
+
+_bias: Collection[str] | None = None  # set in the parent before the workers fork
 
 
 def _geoparse_chunk(texts: list[str]) -> list[list[Toponym]]:
     nlp = load_nlp(worker_model())  # inherited from the parent through fork(): no reload
-    return [geoparse_doc(doc, nlp) for doc in parse_for_geo(texts, nlp, len(texts))]
+    return [geoparse_doc(doc, nlp, _bias) for doc in parse_for_geo(texts, nlp, len(texts))]
 
 
 def geoparse_many(
-    texts: Iterable[str], *, model: str | None = None, n_process: int = 1, batch_size: int = 16
+    texts: Iterable[str], *, model: str | None = None, n_process: int = 1, batch_size: int = 16,
+    country_bias: Collection[str] | None = None,
 ) -> Iterator[list[Toponym]]:
     """The toponyms of each text, in input order, the same as :func:`geoparse` gives.
 
@@ -100,8 +117,10 @@ def geoparse_many(
     nlp = load_nlp(model)
     if n_process <= 1:
         for doc in parse_for_geo(texts, nlp, batch_size):
-            yield geoparse_doc(doc, nlp)
+            yield geoparse_doc(doc, nlp, country_bias)
         return
+    global _bias
+    _bias = country_bias
     geoparse_doc(next(parse_for_geo(["Warm up in Paris."], nlp)), nlp)
     for done in forked_map(_geoparse_chunk, chunks(texts, batch_size), n_process=n_process,
                            model=model):

