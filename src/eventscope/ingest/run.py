@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,8 +36,10 @@ class IngestSummary:
         return self.new + self.skipped + self.failed
 
 
-def pipeline_processor(n_process: int = 1, model: str | None = None) -> Processor:
-    """The full pipeline (parse, geoparse, code events) with ``n_process`` workers.
+def pipeline_processor(n_process: int = 1, model: str | None = None,
+                       country_bias: Collection[str] | None = None) -> Processor:
+    """The full pipeline (parse, geoparse, code events) with ``n_process`` workers, places
+    in the ``country_bias`` countries (ISO3) preferred where a text leaves a choice.
 
     The model is loaded only once there is a new article: a rerun over stored articles,
     or a batch of unreadable files, costs no model load.
@@ -51,7 +53,7 @@ def pipeline_processor(n_process: int = 1, model: str | None = None) -> Processo
         from ..pipeline import process_many
 
         yield from process_many(itertools.chain([first], stream), n_process=n_process,
-                                model=model)
+                                model=model, country_bias=country_bias)
 
     return run
 
