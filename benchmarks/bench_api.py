@@ -163,7 +163,7 @@ def main() -> None:
                   f"({args.events / seconds:,.0f} events/s)")
         rng = random.Random(7)
         places = cities()
-        with TestClient(create_app(str(db))) as client:
+        with TestClient(create_app(str(db)), base_url="http://localhost") as client:
             client.get("/api/stats")  # warm the page cache once, as a running server would be
             n = args.requests
             pages = [f"/api/events?limit=500&{window_query(rng, places, True)}" for _ in range(n)]

@@ -149,3 +149,22 @@ def test_an_implied_actor_is_flagged_in_every_format(make_event, tmp_path: Path)
     console = Console(file=io.StringIO(), width=200)
     print_table(events, console)
     assert "Rioters (COD/PPL, implied)" in console.file.getvalue()
+
+
+def test_csv_text_a_spreadsheet_would_run_is_quoted_and_numbers_stay(make_event) -> None:
+    from eventscope.export import write_csv
+
+    article = Article(text="=HYPERLINK(\"https://evil.example\") said the army. Calm "
+                      "returned to the town.", title="@SUM(1+1)", outlet="-Wire",
+                      published="2024-02-07")
+    bamako = Location(text="+Bamako", name="Bamako", country="MLI", lat=-12.65, lon=-8.0)
+    event = make_event(article, "ACCUSE", 0, trigger="said", location=bamako,
+                       actor=Actor(text="\tarmy", sector="MIL"), attribution="\rofficials")
+    out = io.StringIO()
+    write_csv([event], out)
+    row = next(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    assert row["notes"] == "'=HYPERLINK(\"https://evil.example\") said the army"
+    assert row["title"] == "'@SUM(1+1)" and row["source"] == "'-Wire"
+    assert row["actor1_text"] == "'\tarmy" and row["attribution"] == "'\rofficials"
+    assert row["location_text"] == "'+Bamako" and row["location"] == "Bamako"
+    assert (row["latitude"], row["longitude"]) == ("-12.65", "-8.0")  # numbers, untouched

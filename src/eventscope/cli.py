@@ -958,24 +958,38 @@ def serve(
         help="Tile URL template for the map, e.g. https://tile.example.org/{z}/{x}/{y}.png; "
         "default: offline country outlines.",
     ),
+    allow_host: list[str] | None = typer.Option(
+        None, "--allow-host", help="Another name the server is reached by (Host header), "
+        "e.g. events.example.org; repeatable, or EVENTSCOPE_ALLOWED_HOSTS=a,b. The loopback "
+        "names and --host are always allowed.",
+    ),
 ) -> None:
     """Serve the HTTP API (/api, docs at /docs) and the map page (/).
 
     Read-only unless EVENTSCOPE_TOKEN is set: then POST /api/articles with that bearer
-    token ingests articles.
+    token ingests articles. Requests naming another host are refused (a guard against
+    DNS rebinding). Serving beyond this machine, put a TLS proxy in front: the token
+    and the data otherwise cross the network in clear text (docs/security.md).
     """
     import os
 
     import uvicorn
 
     from .api import create_app
+    from .api.security import LOCAL_HOSTS, allowed_hosts
     from .store import StoreError
 
+    extra = [*(allow_host or []), *os.environ.get("EVENTSCOPE_ALLOWED_HOSTS", "").split(",")]
+    hosts = allowed_hosts(host, extra)
     try:
-        api = create_app(str(db), token=os.environ.get("EVENTSCOPE_TOKEN") or None, tiles=tiles)
+        api = create_app(str(db), token=os.environ.get("EVENTSCOPE_TOKEN") or None, tiles=tiles,
+                         hosts=hosts)
     except StoreError as exc:
         fail(str(exc))
     typer.echo(f"eventscope: serving {db} on http://{host}:{port}/ (API docs at /docs)", err=True)
+    if host not in LOCAL_HOSTS:
+        warn("serving beyond this machine without TLS: put an HTTPS proxy in front "
+             "(docs/security.md)")
     # uvicorn itself reports a port that is taken, in one line, and exits 1.
     uvicorn.run(api, host=host, port=port, log_level="warning")
 

@@ -107,8 +107,11 @@ def write_jsonl(events: Iterable[Event], out: IO[str]) -> int:
 
 
 def write_csv(events: Iterable[Event], out: IO[str]) -> int:
-    """ACLED-style CSV with a header row; booleans as true/false."""
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    """ACLED-style CSV with a header row; booleans as true/false; text that a spreadsheet
+    would run as a formula is prefixed with a single quote."""
+    # RFC 4180's CRLF rows: the writer then quotes a field holding a lone CR too (text
+    # from Windows files can), which with LF rows it would leave bare, splitting the row.
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     n = 0
     for event in events:
@@ -117,9 +120,17 @@ def write_csv(events: Iterable[Event], out: IO[str]) -> int:
     return n
 
 
+# A cell a spreadsheet would run as a formula ("=HYPERLINK(...)", "@SUM(...)"); text from
+# articles can start so. OWASP's advice: prefix a single quote. Numbers (a longitude of
+# -8.0) are not text and stay numbers.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
     return value
 
 

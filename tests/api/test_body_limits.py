@@ -34,7 +34,8 @@ def writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     stand_in.process_many = remembers  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "eventscope.pipeline", stand_in)
     extracted.clear()
-    with TestClient(create_app(str(tmp_path / "w.db"), token=TOKEN)) as client:
+    with TestClient(create_app(str(tmp_path / "w.db"), token=TOKEN),
+                    base_url="http://localhost") as client:
         yield client
 
 

@@ -24,7 +24,7 @@ def ingested(
     db = tmp_path_factory.mktemp("examples") / "events.db"
     result = CliRunner().invoke(cli, ["ingest", str(examples_dir), "--db", str(db)])
     assert result.exit_code == 0, result.output
-    with TestClient(create_app(str(db))) as client:
+    with TestClient(create_app(str(db)), base_url="http://localhost") as client:
         yield client
 
 
@@ -64,7 +64,8 @@ def test_a_located_example_event_is_found_by_its_own_place(ingested: TestClient)
 
 
 def test_a_posted_article_goes_through_the_real_pipeline(tmp_path: Path) -> None:
-    with TestClient(create_app(str(tmp_path / "post.db"), token="t0ken")) as client:
+    with TestClient(create_app(str(tmp_path / "post.db"), token="t0ken"),
+                    base_url="http://localhost") as client:
         response = client.post(
             "/api/articles?published=2024-12-16&title=Nairobi%20march",
             content="Protesters marched in Nairobi on Monday.",

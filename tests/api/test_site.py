@@ -59,7 +59,8 @@ def test_the_docs_page_works_offline(client: TestClient) -> None:
 
 
 def test_the_page_learns_the_tile_url_from_the_server(db: Path) -> None:
-    with TestClient(create_app(str(db), tiles="https://tiles.example.org/{z}/{x}/{y}.png")) as c:
+    with TestClient(create_app(str(db), tiles="https://tiles.example.org/{z}/{x}/{y}.png"),
+                    base_url="http://localhost") as c:
         assert c.get("/api/config").json()["tiles"] == "https://tiles.example.org/{z}/{x}/{y}.png"
 
 

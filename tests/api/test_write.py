@@ -39,7 +39,7 @@ def writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     stand_in.process_many = first_sentence_protest  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "eventscope.pipeline", stand_in)
     app = create_app(str(tmp_path / "w.db"), token=TOKEN, max_body=LIMIT)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:
         yield client
 
 
@@ -154,7 +154,8 @@ def test_an_extractor_failure_is_a_json_500(
     stand_in.process_many = broken  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "eventscope.pipeline", stand_in)
     app = create_app(str(tmp_path / "e.db"), token=TOKEN)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, raise_server_exceptions=False,
+                    base_url="http://localhost") as client:
         response = client.post("/api/articles", content="Crowds marched in Lima.", headers=AUTH)
         assert response.status_code == 500
         assert response.json() == {

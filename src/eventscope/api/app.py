@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
@@ -40,6 +40,7 @@ from .models import (
     Stats,
 )
 from .params import EVENT_PARAMS, FILTER_PARAMS, check_known, event_filter
+from .security import Guard, allowed_hosts, docs_policy, page_policy
 
 MAX_LIMIT = 5000
 ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": ErrorBody}, 503: {"model": ErrorBody}}
@@ -61,13 +62,15 @@ def create_app(
     tiles: str | None = None,
     *,
     max_body: int = DEFAULT_MAX_BODY,
+    hosts: Collection[str] | None = None,
 ) -> FastAPI:
     """The app over the database ``db`` (SQLite path or URL).
 
     ``token``: the bearer token that allows ``POST /api/articles``; without one the
     database is opened read-only and writes are refused. ``tiles``: a tile URL template
     for the page's map instead of the offline country outlines. ``max_body``: the largest
-    request body accepted, in bytes.
+    request body accepted, in bytes. ``hosts``: the names (Host header) it answers to;
+    by default the loopback names (see :func:`eventscope.api.security.allowed_hosts`).
     """
     store = Store(db, create=token is not None, read_only=token is None)
     # One extraction at a time: the NLP pipeline is loaded once and shared.
@@ -200,6 +203,10 @@ def create_app(
         return FileResponse(INDEX_HTML, media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(
+        Guard, hosts=frozenset(hosts) if hosts is not None else allowed_hosts(),
+        policy=page_policy(tiles), policies={"/docs": docs_policy(bytes(docs().body))})
+
 
     return app
 

@@ -48,7 +48,10 @@ def event_filter(
             hedged=hedged, negated=negated,
         )
     except ValueError as exc:
-        raise ApiError(400, str(exc)) from None
+        message = str(exc)  # named as the Filter names it; here the text parameter is q
+        raise ApiError(400, "q " + message[5:] if message.startswith("text ") else message
+                       ) from None
+
 
 
 def check_known(request: Request, allowed: frozenset[str]) -> None:

@@ -54,18 +54,30 @@ class Filter:
             raise ValueError(f"since {since_d!r} is after until {until_d!r}")
         return cls(
             types=parse_types(types),
-            actor=_clean(actor),
+            actor=_clean(_no_controls("actor", actor)),
             country=parse_code("country", country),
             sector=parse_sector(sector),
             since=since_d,
             until=until_d,
             bbox=parse_bbox(bbox),
             near=parse_near(near),
-            text=_clean(text),
+            text=_clean(_no_controls("text", text)),
             min_confidence=parse_confidence(min_confidence),
             hedged=parse_bool("hedged", hedged),
             negated=parse_bool("negated", negated),
         )
+
+
+def _no_controls(name: str, value: str | None) -> str | None:
+    """``value`` unless it holds a control character (a NUL ends a full-text query early
+    in SQLite; no one types the others), which is refused naming the parameter."""
+    if value is not None:
+        bad = next((c for c in value if ord(c) < 32 and c not in "\t\n\r" or c == "\x7f"),
+                   None)
+        if bad is not None:
+            raise ValueError(f"{name} {value[:40]!r}: contains a control character "
+                             f"(U+{ord(bad):04X})")
+    return value
 
 
 def _clean(value: str | None) -> str | None:

@@ -175,8 +175,15 @@ function clusterIcon(cluster) {
     angle = next;
   }
   const size = total < 10 ? 30 : total < 100 ? 36 : total < 1000 ? 42 : 50;
+  // Built as elements: the page's Content-Security-Policy refuses style attributes in
+  // markup, while a style set through the DOM is allowed.
+  const disc = document.createElement("div");
+  disc.style.background = `conic-gradient(${stops.join(",")})`;
+  const label = document.createElement("span");
+  label.textContent = String(total);
+  disc.append(label);
   return L.divIcon({
-    html: `<div style="background: conic-gradient(${stops.join(",")})"><span>${total}</span></div>`,
+    html: disc,
     className: "cluster",
     iconSize: L.point(size, size),
   });
