@@ -357,3 +357,25 @@ def test_ingest_of_a_reused_doc_id_reports_the_line_and_exits_3(
         f"articles: 2 new, 0 skipped (already stored), 1 failed; events: 2 stored in {db}")
     with Store(db) as store:
         assert store.article_count() == 2 and store.count() == 2
+
+
+def test_events_streams_rows_a_page_at_a_time(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--limit does not hold its rows: events are pulled from the store as printed, and
+    no more than one past the limit."""
+    pulled: list[str] = []
+    real = Store.iter_events
+
+    def counting(self, flt=None, page_size=1000):  # noqa: ANN001, ANN202
+        assert page_size <= 1000
+        for event in real(self, flt, page_size=page_size):
+            pulled.append(event.event_id)
+            yield event
+
+    monkeypatch.setattr(Store, "iter_events", counting)
+    result = run("events", "--db", str(db), "--limit", "2", "--format", "jsonl")
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 2 and len(pulled) == 3
+    assert "showing 2 of 4 events" in result.stderr
+    table = run("events", "--db", str(db), "--limit", "10000000")
+    assert table.exit_code == 0 and table.stderr == ""
+    assert table.stdout.count("2024-") == 4

@@ -168,3 +168,14 @@ def test_csv_text_a_spreadsheet_would_run_is_quoted_and_numbers_stay(make_event)
     assert row["actor1_text"] == "'\tarmy" and row["attribution"] == "'\rofficials"
     assert row["location_text"] == "'+Bamako" and row["location"] == "Bamako"
     assert (row["latitude"], row["longitude"]) == ("-12.65", "-8.0")  # numbers, untouched
+
+
+def test_a_long_table_is_printed_in_chunks_with_one_header(make_event) -> None:
+    from rich.console import Console
+
+    article = Article(text="Crowds marched in Lima. Police watched.", published="2024-02-07")
+    events = [make_event(article, "PROTEST", 0, trigger=f"marched{i}") for i in range(7)]
+    console = Console(file=io.StringIO(), width=120)
+    assert print_table(iter(events), console=console, chunk=3) == 7
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    assert text.count("evidence") == 1 and text.count("2024-02-07") == 7

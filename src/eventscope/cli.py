@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -153,11 +154,11 @@ def _published_option(value: str | None) -> str | None:
         fail(f"--published {value!r}: {exc}")
 
 
-def _emit(events: list[Event], fmt: str) -> None:
+def _emit(events: Iterable[Event], fmt: str) -> int:
+    """Print ``events`` as they come (none held beyond a table chunk); how many."""
     if fmt == "table":
-        print_table(events)
-    else:
-        TEXT_WRITERS[fmt](events, sys.stdout)
+        return print_table(events)
+    return TEXT_WRITERS[fmt](events, sys.stdout)
 
 
 @app.command()
@@ -337,16 +338,27 @@ def events(
         hedged=hedged, negated=negated,
     )
     store = _open_store(db, write=False)
+    more = False
+
+    def first(stream: Iterator[Event]) -> Iterator[Event]:
+        """The first ``limit`` events; notes whether there were more."""
+        nonlocal more
+        for n, event in enumerate(stream):
+            if n == limit:
+                more = True
+                return
+            yield event
+
     try:
-        page, more = store.events(flt, limit=limit)
-        total = store.count(flt) if more else len(page)
+        # streamed a page at a time, as export does: a large --limit costs no more memory
+        shown = _emit(first(store.iter_events(flt, page_size=min(limit + 1, 1000))), fmt)
+        total = store.count(flt) if more else shown
     except StoreError as exc:
         fail(str(exc))
     finally:
         store.close()
-    _emit(page, fmt)
     if more:
-        warn(f"showing {len(page)} of {total} events; raise --limit or use export for all")
+        warn(f"showing {shown} of {total} events; raise --limit or use export for all")
 
 
 @app.command()

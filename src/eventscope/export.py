@@ -207,19 +207,31 @@ def export(events: Iterable[Event], path: Path, fmt: str) -> int:
     return n
 
 
-def print_table(events: Iterable[Event], console: Any = None, width: int = 200) -> int:
+def print_table(events: Iterable[Event], console: Any = None, width: int = 200,
+                chunk: int = 500) -> int:
     """A readable table on the terminal: when, what (type, confidence, flags), who and
-    where, and the evidence sentence (shortened to ``width`` characters)."""
+    where, and the evidence sentence (shortened to ``width`` characters).
+
+    Printed ``chunk`` rows at a time (the header once), so that a long listing streams in
+    bounded memory rather than being laid out whole."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    # Four columns, so that the evidence keeps a readable width on an 80-column terminal.
-    table = Table(box=box.SIMPLE_HEAD, show_lines=True, header_style="bold")
-    table.add_column("date", no_wrap=True)
-    table.add_column("event", no_wrap=True)
-    table.add_column("who / where", overflow="fold", max_width=26)
-    table.add_column("evidence", overflow="fold", ratio=1, min_width=24)
+    out = console or Console()
+
+    def new_table(header: bool) -> Table:
+        # Four columns, so that the evidence keeps a readable width on an 80-column
+        # terminal; minimum widths keep the chunks' columns aligned.
+        table = Table(box=box.SIMPLE_HEAD, show_lines=True, header_style="bold",
+                      show_header=header)
+        table.add_column("date", no_wrap=True, min_width=10)
+        table.add_column("event", no_wrap=True, min_width=14)
+        table.add_column("who / where", overflow="fold", max_width=26, min_width=26)
+        table.add_column("evidence", overflow="fold", ratio=1, min_width=24)
+        return table
+
+    table = new_table(header=True)
     n = 0
     for event in events:
         n += 1
@@ -231,7 +243,11 @@ def print_table(events: Iterable[Event], console: Any = None, width: int = 200) 
             who.append(f"@ {_where(event)}")
         table.add_row(event.date or "undated", what, "\n".join(who),
                       _shorten(event.evidence.sentence, width))
-    (console or Console()).print(table, markup=False, highlight=False)
+        if n % chunk == 0:
+            out.print(table, markup=False, highlight=False)
+            table = new_table(header=False)
+    if n == 0 or n % chunk:
+        out.print(table, markup=False, highlight=False)
     return n
 
 
