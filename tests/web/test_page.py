@@ -275,7 +275,7 @@ def test_extracted_example_events_open_with_their_evidence(
     assert cluster_total(page) + singles == placed  # every placed event is on the map
     row = page.locator("#list li").first
     row.click()
-    first = httpx.get(f"{examples.url}api/events?limit=1").json()["events"][0]
+    first = httpx.get(f"{examples.url}api/events?limit=1&order=newest").json()["events"][0]
     expect(page.locator("#detail mark")).to_have_text(first["evidence"]["sentence"])
     shot(page, "09-examples")
     page.close()

@@ -38,8 +38,9 @@ from .models import (
     IngestResult,
     PageConfig,
     Stats,
+    WatchlistSummary,
 )
-from .params import EVENT_PARAMS, FILTER_PARAMS, check_known, event_filter
+from .params import EVENT_PARAMS, FILTER_PARAMS, check_known, event_filter, filter_params
 from .security import Guard, allowed_hosts, docs_policy, page_policy
 
 MAX_LIMIT = 5000
@@ -103,12 +104,16 @@ def create_app(
             "json", description="json (records), geojson (FeatureCollection) or csv (ACLED "
             "columns); the next page's cursor is also in the X-Next-Cursor header."
         ),
+        order: Literal["oldest", "newest"] = Query(
+            "oldest", description="oldest: by date (undated first) then id; newest: the "
+            "latest first (undated last). A cursor belongs to the order it came from."),
     ) -> Response:
-        """A page of events matching the filters, ordered by date (undated first) then
-        id; follow `next_cursor` for the next page."""
+        """A page of events matching the filters, ordered by date then id (`order`);
+        follow `next_cursor` for the next page."""
         check_known(request, EVENT_PARAMS)
         try:
-            page, next_cursor = store.events(flt, limit=limit, cursor=cursor)
+            page, next_cursor = store.events(flt, limit=limit, cursor=cursor,
+                                             newest_first=order == "newest")
         except ValueError as exc:
             raise ApiError(400, str(exc)) from None
         return render_page(page, next_cursor, format)
@@ -183,6 +188,30 @@ def create_app(
             IngestedArticle(article_id=article.article_id, title=article.title,
                             added=new, events=events if new else [])
             for (article, events), new in zip(coded, added, strict=True)])
+
+    @app.get("/api/watchlists", tags=["page"], response_model=list[WatchlistSummary],
+             responses=ERRORS)
+    def list_watchlists(
+        request: Request,
+        seen: list[str] = Query([], description="NAME:MARK, the `latest` of a watchlist "
+                                "when its matches were last seen; repeat for several."),
+    ) -> list[WatchlistSummary]:
+        """The watchlists with their filters and how many matches are new to the reader
+        (who keeps the marks: the API stays read-only)."""
+        check_known(request, frozenset({"seen"}))
+        marks: dict[str, int] = {}
+        for value in seen:
+            name, _, mark = value.rpartition(":")
+            if not name or not mark.isdigit():
+                raise ApiError(400, f"seen {value!r}: expected NAME:NUMBER")
+            marks[name] = int(mark)
+        from ..store import watch as tables
+
+        counts = tables.match_counts(store, marks)
+        return [WatchlistSummary(
+            name=wl.name, params=filter_params(wl.filter), created_at=wl.created_at,
+            deliveries=[d.kind for d in wl.deliveries], unseen=counts[wl.name].unseen,
+            latest=counts[wl.name].latest) for wl in tables.list_watchlists(store)]
 
     @app.get("/api/config", tags=["page"], response_model=PageConfig)
     def config() -> PageConfig:

@@ -51,5 +51,16 @@ class PageConfig(BaseModel):
     read_only: bool = Field(description="True when no write token is configured.")
 
 
+class WatchlistSummary(BaseModel):
+    name: str
+    params: str = Field(description="The watchlist's filters as /api/events query parameters.")
+    deliveries: list[str] = Field(description="How alerts go out: webhook, email (or none).")
+    created_at: str
+    unseen: int = Field(description="Events matched after the `seen` mark given (all "
+                        "matches without one).")
+    latest: int = Field(description="The mark of the newest match: pass it back as "
+                        "`seen=NAME:LATEST` once those are seen.")
+
+
 class ErrorBody(BaseModel):
     error: str

@@ -14,7 +14,7 @@ FILTER_PARAMS = frozenset({
     "type", "actor", "country", "sector", "since", "until", "bbox", "near", "q",
     "min_confidence", "hedged", "negated",
 })
-EVENT_PARAMS = FILTER_PARAMS | {"limit", "cursor", "format"}
+EVENT_PARAMS = FILTER_PARAMS | {"limit", "cursor", "format", "order"}
 
 
 def event_filter(
@@ -53,10 +53,31 @@ def event_filter(
                        ) from None
 
 
-
 def check_known(request: Request, allowed: frozenset[str]) -> None:
     unknown = sorted(set(request.query_params) - allowed)
     if unknown:
         raise ApiError(
             400, f"unknown parameter {unknown[0]!r} (known: {', '.join(sorted(allowed))})"
         )
+
+
+def filter_params(flt: Filter) -> str:
+    """``flt`` as the query string that :func:`event_filter` reads back (the page applies a
+    watchlist's filters with it)."""
+    from urllib.parse import urlencode
+
+    pairs: list[tuple[str, str]] = [("type", t) for t in flt.types]
+    for name, value in (("actor", flt.actor), ("country", flt.country),
+                        ("sector", flt.sector), ("since", flt.since), ("until", flt.until),
+                        ("q", flt.text)):
+        if value:
+            pairs.append((name, value))
+    for name, numbers in (("bbox", flt.bbox), ("near", flt.near)):
+        if numbers:
+            pairs.append((name, ",".join(f"{n:g}" for n in numbers)))
+    if flt.min_confidence is not None:
+        pairs.append(("min_confidence", f"{flt.min_confidence:g}"))
+    for name, flag in (("hedged", flt.hedged), ("negated", flt.negated)):
+        if flag is not None:
+            pairs.append((name, "true" if flag else "false"))
+    return urlencode(pairs)

@@ -247,10 +247,12 @@ class Store:
         return bool(rows)
 
     def events(
-        self, flt: Filter | None = None, limit: int = 100, cursor: str | None = None
+        self, flt: Filter | None = None, limit: int = 100, cursor: str | None = None,
+        *, newest_first: bool = False,
     ) -> tuple[list[Event], str | None]:
-        """A page of events matching ``flt``, ordered by date (undated first) then id,
-        and the cursor of the next page (None on the last page).
+        """A page of events matching ``flt``, ordered by date (undated first) then id, or
+        with ``newest_first`` the latest first (undated last), and the cursor of the next
+        page (None on the last page).
 
         Raises ValueError for a cursor that did not come from a previous page.
         """
@@ -258,8 +260,10 @@ class Store:
             raise ValueError(f"limit {limit!r}: must be at least 1")
         statement = self._select_events(flt)
         if cursor:
-            statement = statement.where(after_cursor(cursor))
-        statement = statement.order_by(events.c.date, events.c.event_id).limit(limit + 1)
+            statement = statement.where(after_cursor(cursor, newest_first))
+        order = ((events.c.date.desc().nulls_last(), events.c.event_id.desc())
+                 if newest_first else (events.c.date, events.c.event_id))
+        statement = statement.order_by(*order).limit(limit + 1)
         rows = self._run(statement)
         page = [event_from_row(row) for row in rows[:limit]]
         next_cursor = None

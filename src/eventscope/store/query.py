@@ -89,8 +89,15 @@ def decode_cursor(cursor: str) -> tuple[str | None, str]:
     return date, event_id
 
 
-def after_cursor(cursor: str) -> ColumnElement[bool]:
+def after_cursor(cursor: str, newest_first: bool = False) -> ColumnElement[bool]:
+    """Rows after the cursor's in page order: (date, id) ascending with undated events
+    first, or with ``newest_first`` descending with undated events last."""
     date, event_id = decode_cursor(cursor)
+    if newest_first:
+        if date is None:
+            return and_(e.date.is_(None), e.event_id < event_id)
+        return or_(e.date < date, and_(e.date == date, e.event_id < event_id),
+                   e.date.is_(None))
     if date is None:
         return or_(and_(e.date.is_(None), e.event_id > event_id), e.date.is_not(None))
     return or_(e.date > date, and_(e.date == date, e.event_id > event_id))

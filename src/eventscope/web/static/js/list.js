@@ -1,5 +1,5 @@
-// The events matching the filters, one page at a time (the API's cursor), newest last as
-// the store orders them (date, then id).
+// The events matching the filters, one page at a time (the API's cursor), newest first
+// (by date, then id; undated events last) so that the latest news leads.
 import { apiParams, getJSON } from "./state.js";
 import { colorOf } from "./types.js";
 
@@ -32,6 +32,7 @@ export class EventList {
     if (page < 0 || page >= this.cursors.length) return;
     const query = new URLSearchParams(this.params);
     query.set("limit", String(PAGE_SIZE));
+    query.set("order", "newest");
     if (this.cursors[page]) query.set("cursor", this.cursors[page]);
     const asked = query.toString();
     this.asked = asked;

@@ -6,10 +6,12 @@ import { EventList } from "./list.js";
 import { EventMap, MAX_MARKERS } from "./map.js";
 import { apiParams, filterKey, getJSON, readHash, writeHash } from "./state.js";
 import { Timeline } from "./timeline.js";
+import { Watchlists } from "./watchlists.js";
 
 const $ = (selector) => document.querySelector(selector);
 const form = $("#filters");
 const FIELDS = ["actor", "country", "q", "min_confidence", "hedged", "negated"];
+const REFRESH_MS = 30000; // how often to look for events `eventscope watch` added
 let state = readHash(location.hash);
 let loadedKey = null;
 let fitted = Boolean(state.map);
@@ -127,6 +129,13 @@ if (state.inview) state.bbox = map.bbox();
 const legend = new Legend($("#legend"), { onChange: (types) => update({ types }) });
 const timeline = new Timeline($("#timeline svg"), {
   onBrush: (since, until) => update({ since, until }),
+  allButton: $("#timeline-all"),
+});
+const watchlists = new Watchlists($("#watchlists"), {
+  onApply: (params) => {
+    state = { ...readHash(`#${params}`), map: state.map, inview: state.inview, bbox: state.bbox };
+    refresh();
+  },
 });
 const list = new EventList($("#list"), $("#pager"), { onSelect: openEvent });
 const detail = new Detail($("#detail"), {
@@ -171,4 +180,23 @@ window.addEventListener("hashchange", () => {
   refresh();
 });
 
+// While `eventscope watch` adds events, the count is checked now and then; the view
+// reloads when it changed, unless the reader has paged on or has an event open.
+async function poll() {
+  if (document.hidden) return;
+  watchlists.load();
+  try {
+    const stats = await getJSON(`api/stats?${apiParams(state)}`);
+    const shown = Number($("#count").dataset.total);
+    if (stats.total !== shown && list.page === 0 && !state.event) {
+      loadedKey = null;
+      refresh();
+    }
+  } catch {
+    // the next poll tries again
+  }
+}
+
 refresh();
+watchlists.load();
+setInterval(poll, REFRESH_MS);

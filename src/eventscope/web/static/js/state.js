@@ -2,11 +2,13 @@
 // keys use the API's own parameter names, so the hash maps straight onto queries.
 import { TYPES } from "./types.js";
 
-const TEXT_KEYS = ["actor", "country", "q", "min_confidence", "hedged", "negated", "since", "until"];
+// sector and near have no control of their own: they come with a watchlist's filters.
+const TEXT_KEYS = ["actor", "country", "sector", "near", "q", "min_confidence", "hedged",
+  "negated", "since", "until"];
 
 export function emptyState() {
   return {
-    types: [], actor: "", country: "", q: "", min_confidence: "", hedged: "", negated: "",
+    types: [], actor: "", country: "", sector: "", near: "", q: "", min_confidence: "", hedged: "", negated: "",
     since: "", until: "", inview: false, bbox: "", event: "", map: "",
   };
 }

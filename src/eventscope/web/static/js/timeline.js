@@ -12,6 +12,23 @@ function isoDay(ms) {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+// The first day of the recent span that holds the events: earlier days are left off
+// the chart when the gap before the span is longer than the span itself and they hold
+// at most a tenth of the events, so one stray date decades back does not squash a month
+// of news into a sliver. `days` are sorted ISO dates.
+export function focusStart(days, byDay) {
+  const total = days.reduce((sum, d) => sum + byDay[d], 0);
+  const last = parseDay(days[days.length - 1]) + DAY;
+  let before = 0;
+  for (let j = 1; j < days.length; j++) {
+    before += byDay[days[j - 1]];
+    if (before > total / 10) break;
+    const gap = parseDay(days[j]) - parseDay(days[j - 1]);
+    if (gap > last - parseDay(days[j])) return j;
+  }
+  return 0;
+}
+
 function node(name, attrs = {}, parent = null) {
   const el = document.createElementNS(SVG, name);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
@@ -20,9 +37,17 @@ function node(name, attrs = {}, parent = null) {
 }
 
 export class Timeline {
-  constructor(svg, { onBrush }) {
+  constructor(svg, { onBrush, allButton = null }) {
     this.svg = svg;
     this.onBrush = onBrush;
+    this.allButton = allButton;
+    this.showAll = false;
+    if (allButton) {
+      allButton.addEventListener("click", () => {
+        this.showAll = !this.showAll;
+        this.draw();
+      });
+    }
     this.byDay = {};
     this.window = { since: "", until: "" };
     this.drag = null;
@@ -48,8 +73,22 @@ export class Timeline {
   }
 
   scale() {
-    const days = Object.keys(this.byDay).filter((d) => /^\d{4}-\d\d-\d\d$/.test(d)).sort();
-    if (!days.length) return null;
+    let days = Object.keys(this.byDay).filter((d) => /^\d{4}-\d\d-\d\d$/.test(d)).sort();
+    if (!days.length) {
+      if (this.allButton) this.allButton.hidden = true;
+      return null;
+    }
+    const start = focusStart(days, this.byDay);
+    const first = days[0];
+    const hidden = days.slice(0, start).reduce((sum, d) => sum + this.byDay[d], 0);
+    // a chosen window reaching before the span shows everything
+    const early = Boolean(this.window.since && start && this.window.since < days[start]);
+    if (start && !this.showAll && !early) days = days.slice(start);
+    if (this.allButton) {
+      this.allButton.hidden = !start || early;
+      this.allButton.textContent = this.showAll ? "recent span only"
+        : `+${hidden} earlier (from ${first}): show all`;
+    }
     const t0 = parseDay(days[0]);
     const t1 = parseDay(days[days.length - 1]) + DAY;
     const span = this.width - PAD.left - PAD.right;
