@@ -160,7 +160,7 @@ def test_export_needs_a_known_format(db: Path, tmp_path: Path) -> None:
 @pytest.fixture
 def stand_in_coder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "pipeline_processor",
-                        lambda n_process, model, country_bias=None: one_protest_each)
+                        lambda n_process, model, country_bias=None, budget=None: one_protest_each)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from .budget import Skipped
 from .export import TEXT_WRITERS, print_table, write_jsonl
 from .export import export as export_events
 from .ingest import IngestError, Item, normalise_published, read_inputs
@@ -77,6 +78,27 @@ CountryBiasOption = Annotated[
         "still wins (or set EVENTSCOPE_COUNTRY_BIAS).",
     ),
 ]
+
+
+TimeBudgetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--time-budget", envvar="EVENTSCOPE_TIME_BUDGET", metavar="SECONDS",
+        help="Seconds one document may take in geoparsing and coding before it is reported "
+        "by id and skipped, so that one pathological text never stalls a batch (default "
+        "120; 0 for none; or set EVENTSCOPE_TIME_BUDGET).",
+    ),
+]
+
+
+def _time_budget(value: str | None) -> float:
+    """The --time-budget seconds, or a one-line error."""
+    from .budget import parse_budget
+
+    try:
+        return parse_budget(value)
+    except ValueError as exc:
+        fail(f"--time-budget: {exc}")
 
 
 def _country_bias(value: str | None) -> frozenset[str]:
@@ -183,6 +205,7 @@ def extract(
     n_process: NProcessOption = 1,
     model: ModelOption = None,
     country_bias: CountryBiasOption = None,
+    time_budget: TimeBudgetOption = None,
 ) -> None:
     """Print the events of articles without storing them.
 
@@ -203,6 +226,7 @@ def extract(
     if not files and input_batch is None:
         fail("give FILE arguments ('-' for standard input) or --input BATCH.jsonl")
     bias = _country_bias(country_bias)
+    budget = _time_budget(time_budget)
     date = _published_option(published)
     sources: list[str] = list(files or [])
     items: list[Item] = list(read_inputs(sources, date))
@@ -225,16 +249,27 @@ def extract(
     try:
         from .pipeline import process_many
 
-        coded = process_many(articles, n_process=n_process, model=model, country_bias=bias)
+        skipped = 0
+
+        def coded() -> Iterator[list[Event]]:
+            nonlocal skipped
+            for article, found in process_many(articles, n_process=n_process, model=model,
+                                               country_bias=bias, budget=budget):
+                if isinstance(found, Skipped):
+                    skipped += 1
+                    warn(f"skipped {article.source}: {found.reason}")
+                    continue
+                yield found
+
         if fmt == "jsonl":  # stream: each article's events as soon as they are coded
-            for _, found in coded:
+            for found in coded():
                 write_jsonl(found, sys.stdout)
                 sys.stdout.flush()
         else:
-            _emit([event for _, found in coded for event in found], fmt)
+            _emit([event for found in coded() for event in found], fmt)
     except ModelNotInstalled as exc:
         fail(str(exc))
-    if len(articles) < len(items):
+    if len(articles) < len(items) or skipped:
         raise typer.Exit(PARTIAL_EXIT)
 
 
@@ -249,6 +284,7 @@ def ingest(
     n_process: NProcessOption = 1,
     model: ModelOption = None,
     country_bias: CountryBiasOption = None,
+    time_budget: TimeBudgetOption = None,
 ) -> None:
     """Store articles and their events in the database.
 
@@ -271,6 +307,7 @@ def ingest(
     from .nlp import ModelNotInstalled
 
     bias = _country_bias(country_bias)
+    budget = _time_budget(time_budget)
     store = _open_store(db, write=True)
     total = count_inputs(paths)
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -287,7 +324,7 @@ def ingest(
     try:
         with progress:
             summary = run_ingest(read_inputs(paths), store,
-                                 pipeline_processor(n_process, model, bias),
+                                 pipeline_processor(n_process, model, bias, budget),
                                  on_progress=on_progress, on_error=on_error)
     except (StoreError, ModelNotInstalled) as exc:
         fail(str(exc))
@@ -473,10 +510,20 @@ def geoparse(
     n_process: Annotated[int, typer.Option("--n-process", min=1, help="Worker processes.")] = 1,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 16,
     country_bias: CountryBiasOption = None,
+    time_budget: TimeBudgetOption = None,
 ) -> None:
-    """Place names and their coordinates: one JSON line per document on stdout."""
+    """Place names and their coordinates: one JSON line per document on stdout.
+
+    A line that cannot be read, or a document over the time budget, is reported on
+    stderr by line or doc_id and the rest go on (exit 3 when some were skipped).
+
+      eventscope geoparse --text "Shelling hit Kharkiv and Izium overnight."
+
+      eventscope geoparse --input docs.jsonl --n-process 2 --country-bias UKR
+    """
     from collections import deque
 
+    from .budget import Skipped
     from .geo.api import geoparse as geoparse_text
     from .geo.api import geoparse_many
     from .geo.gazetteer import GazetteerError, get_gazetteer
@@ -487,6 +534,7 @@ def geoparse(
     if input is not None and not input.is_file():
         fail(f"{input}: no such file")
     bias = _country_bias(country_bias)
+    budget = _time_budget(time_budget)
     try:
         load_nlp(model)
         get_gazetteer()
@@ -518,11 +566,20 @@ def geoparse(
 
     # Output keeps input order; `good` grows as lines are pulled, so pop from its front.
     found = geoparse_many(good_lines(), model=model, n_process=n_process, batch_size=batch_size,
-                          country_bias=bias)
+                          country_bias=bias, budget=budget)
+    skipped = 0
     for toponyms in found:
-        emit(good.popleft(), toponyms)
+        doc_id = good.popleft()
+        if isinstance(toponyms, Skipped):
+            skipped += 1
+            typer.echo(f"eventscope: error: {input} doc_id {doc_id!r}: skipped, "
+                       f"{toponyms.reason}", err=True)
+            continue
+        emit(doc_id, toponyms)
     if failed:
         raise typer.Exit(1)
+    if skipped:
+        raise typer.Exit(PARTIAL_EXIT)
 
 
 @gazetteer_app.command("info")
@@ -679,7 +736,11 @@ def _fetcher(allow_net: list[str] | None, delay: float) -> Any:
         nets = env_networks() + parse_networks(allow_net or [])
     except ValueError as exc:
         fail(f"--{exc}")
-    return Fetcher(FetchPolicy(allow_nets=nets, delay=delay))
+    import os
+
+    # EVENTSCOPE_CA_FILE: certificates to trust for https feeds (an intranet CA)
+    return Fetcher(FetchPolicy(allow_nets=nets, delay=delay,
+                               ca_file=os.environ.get("EVENTSCOPE_CA_FILE") or None))
 
 
 @feeds_app.command("add")

@@ -5,16 +5,18 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .budget import OverBudget, Skipped, default_budget, time_budget
 from .extract import code_events
 from .geo import geoparse_doc
-from .nlp import load_nlp
+from .nlp import load_nlp, pipe_pieces
 from .parallel import chunks, forked_map, worker_model
-from .record import Article, Event, distinct_event_ids
+from .record import Article, Event, distinct_event_ids, make_event_id
 
 
 def events_from_doc(doc: Doc, article: Article, nlp: Language | None = None,
@@ -28,9 +30,11 @@ def events_from_doc(doc: Doc, article: Article, nlp: Language | None = None,
 
 def process(article: Article, model: str | None = None,
             country_bias: Collection[str] | None = None) -> list[Event]:
-    """All events of one article."""
+    """All events of one article (a long one parsed a window at a time)."""
     nlp = load_nlp(model)
-    return events_from_doc(nlp(article.text), article, nlp, country_bias)
+    ((_, found),) = _coded([article], nlp, country_bias, None)
+    assert not isinstance(found, Skipped)  # no budget here
+    return found
 
 
 def extract(
@@ -56,19 +60,65 @@ def extract(
     return process(article, model, country_bias)
 
 
-def _pipe(chunk: list[Article], model: str | None,
-          country_bias: Collection[str] | None) -> list[tuple[Article, list[Event]]]:
-    nlp = load_nlp(model)
-    docs = nlp.pipe(a.text for a in chunk)
-    return [(article, events_from_doc(doc, article, nlp, country_bias))
-            for article, doc in zip(chunk, docs, strict=True)]
+def _shifted(events: list[Event], article_id: str, offset: int) -> list[Event]:
+    """Events of a window of an article, with offsets into the whole text (and ids made
+    from those, so that they stay unique and stable)."""
+    if not offset:
+        return events
+    out = []
+    for event in events:
+        start, end = event.evidence.start + offset, event.evidence.end + offset
+        evidence = event.evidence.model_copy(update={"start": start, "end": end})
+        out.append(event.model_copy(update={
+            "evidence": evidence,
+            "event_id": make_event_id(article_id, start, end, event.event_type,
+                                      event.event_id)}))
+    return out
+
+
+def _coded(articles: list[Article], nlp: Language, country_bias: Collection[str] | None,
+           budget: float | None) -> Iterator[tuple[Article, list[Event] | Skipped]]:
+    """(article, events) for each article, or (article, Skipped) when geoparsing and
+    coding it ran past ``budget`` seconds. Articles longer than a window are parsed and
+    coded a window at a time (:func:`eventscope.nlp.windows`), so memory stays flat."""
+    current, spent = -1, 0.0
+    found: list[Event] = []
+    skipped: Skipped | None = None
+    for n, offset, doc in pipe_pieces((a.text for a in articles), nlp.pipe):
+        if n != current:
+            if current >= 0:
+                yield articles[current], skipped or distinct_event_ids(found)
+            current, found, spent, skipped = n, [], 0.0, None
+        if skipped is not None:
+            continue
+        article = articles[n]
+        window = article if len(doc.text) == len(article.text) else article.model_copy(
+            update={"text": doc.text})
+        began = time.perf_counter()
+        try:
+            with time_budget(budget - spent if budget else None):
+                found.extend(_shifted(events_from_doc(doc, window, nlp, country_bias),
+                                      article.article_id, offset))
+        except OverBudget as exc:
+            skipped = Skipped(str(exc))
+        spent += time.perf_counter() - began
+        if budget and spent >= budget and skipped is None:
+            skipped = Skipped(f"over the time budget of {budget:g} s")
+    if current >= 0:
+        yield articles[current], skipped or distinct_event_ids(found)
+
+
+def _pipe(chunk: list[Article], model: str | None, country_bias: Collection[str] | None,
+          budget: float | None) -> list[tuple[Article, list[Event] | Skipped]]:
+    return list(_coded(chunk, load_nlp(model), country_bias, budget))
 
 
 _bias: Collection[str] | None = None  # set in the parent before the workers fork
+_budget: float | None = None
 
 
-def _work(chunk: list[Article]) -> list[tuple[Article, list[Event]]]:
-    return _pipe(chunk, worker_model(), _bias)
+def _work(chunk: list[Article]) -> list[tuple[Article, list[Event] | Skipped]]:
+    return _pipe(chunk, worker_model(), _bias, _budget)
 
 
 def process_many(
@@ -78,9 +128,12 @@ def process_many(
     model: str | None = None,
     batch_size: int = 8,
     country_bias: Collection[str] | None = None,
-) -> Iterator[tuple[Article, list[Event]]]:
+    budget: float | None = None,
+) -> Iterator[tuple[Article, list[Event] | Skipped]]:
     """(article, events) for each article, in input order; ``country_bias`` as for
-    :func:`events_from_doc`.
+    :func:`events_from_doc`. An article whose geoparsing and coding run past ``budget``
+    seconds (default: EVENTSCOPE_TIME_BUDGET, see :mod:`eventscope.budget`; 0 for none)
+    comes back as (article, :class:`~eventscope.budget.Skipped`) and the rest go on.
 
     Articles go through ``nlp.pipe`` in chunks of ``batch_size`` (spaCy batches its
     matrix work, about a fifth faster than one call per text). With ``n_process > 1``
@@ -88,12 +141,13 @@ def process_many(
     are loaded in the parent first so that forked workers share their memory pages.
     """
     nlp = load_nlp(model)
+    seconds = default_budget() if budget is None else budget
     if n_process <= 1:
         for chunk in chunks(articles, batch_size):
-            yield from _pipe(chunk, model, country_bias)
+            yield from _pipe(chunk, model, country_bias, seconds)
         return
-    global _bias
-    _bias = country_bias
+    global _bias, _budget
+    _bias, _budget = country_bias, seconds
     geoparse_doc(nlp("Paris"), nlp)  # warm the gazetteer before forking
     for done in forked_map(_work, chunks(articles, batch_size), n_process=n_process,
                            model=model):

@@ -21,6 +21,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
+from ..budget import Skipped
 from ..record import Article
 from ..store import Store
 from ..store.filter import Filter
@@ -181,7 +182,12 @@ def create_app(
         from ..pipeline import process_many  # loads spaCy: only when someone writes
 
         with extracting:
-            coded = list(process_many(articles))
+            coded = []
+            for article, events in process_many(articles):
+                if isinstance(events, Skipped):  # a batch is stored whole or not at all
+                    raise ApiError(422, f"article {article.article_id!r}: {events.reason}; "
+                                   "nothing was stored")
+                coded.append((article, events))
             # one transaction: a failure partway stores none of the batch
             added = store.add_many(coded)
         return IngestResult(articles=[
@@ -235,7 +241,6 @@ def create_app(
     app.add_middleware(
         Guard, hosts=frozenset(hosts) if hosts is not None else allowed_hosts(),
         policy=page_policy(tiles), policies={"/docs": docs_policy(bytes(docs().body))})
-
 
     return app
 

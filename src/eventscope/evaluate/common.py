@@ -4,6 +4,7 @@ extractor over the gold texts, and the printed tables."""
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from ..budget import Skipped
 from ..record import EVENT_TYPES, Actor, Article, Event
 
 NONE = "NONE"  # the confusion-matrix column for "we coded no event"
@@ -175,15 +177,25 @@ def run_extraction(
     stream = process_many(articles, n_process=n_process, model=model)
     # The workers fork on the first result: take it before the bar starts its refresh
     # thread, so no child inherits a lock held by that thread.
-    results: list[list[Event]] = [next(stream)[1]]
+    results: list[list[Event]] = [_events_or_none(*next(stream))]
     columns = (TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=console or Console(stderr=True), transient=True) as bar:
         task = bar.add_task("extracting", total=len(articles), completed=1)
-        for _, events in stream:
-            results.append(events)
+        for article, events in stream:
+            results.append(_events_or_none(article, events))
             bar.advance(task)
     return results
+
+
+def _events_or_none(article: Article, events: list[Event] | Skipped) -> list[Event]:
+    """An article skipped over the time budget is scored as coded with no events (the
+    user would have none of it either), and said on stderr."""
+    if isinstance(events, Skipped):
+        print(f"eventscope: warning: {article.source}: skipped, {events.reason}",
+              file=sys.stderr)
+        return []
+    return events
 
 
 # --- printing and the disagreements file ------------------------------------------------

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..nlp import load_nlp
+from ..budget import OverBudget, Skipped, default_budget, time_budget
+from ..nlp import load_nlp, pipe_pieces
 from ..parallel import chunks, forked_map, worker_model
 from ..record import Toponym
 from .fold import fold
@@ -87,40 +89,82 @@ def parse_for_geo(
 def geoparse(text: str, model: str | None = None,
              country_bias: Collection[str] | None = None) -> list[Toponym]:
     """Place names in ``text``, resolved (parsed by :func:`parse_for_geo` with the shared
-    spaCy pipeline). ``country_bias``: as for :func:`geoparse_doc`."""
+    spaCy pipeline; a long text in :func:`~eventscope.nlp.windows`). ``country_bias``: as
+    for :func:`geoparse_doc`."""
     if not text.strip():
         return []
-    nlp = load_nlp(model)
-    return geoparse_doc(next(parse_for_geo([text], nlp)), nlp, country_bias)
+    found = next(_geoparse_texts([text], load_nlp(model), 1, country_bias, None))
+    assert not isinstance(found, Skipped)  # no budget here
+    return found
+
+
+def _shifted(toponyms: list[Toponym], offset: int) -> list[Toponym]:
+    if not offset:
+        return toponyms
+    return [t.model_copy(update={"start": t.start + offset, "end": t.end + offset})
+            for t in toponyms]
+
+
+def _geoparse_texts(texts: Iterable[str], nlp: Language, batch_size: int,
+                    country_bias: Collection[str] | None, budget: float | None,
+                    ) -> Iterator[list[Toponym] | Skipped]:
+    """Each text's toponyms, or :class:`Skipped` when geoparsing it ran past ``budget``
+    seconds. Long texts are parsed and resolved a window at a time."""
+    current, spent = -1, 0.0
+    found: list[Toponym] = []
+    skipped: Skipped | None = None
+    for n, offset, doc in pipe_pieces(
+            texts, lambda pieces: parse_for_geo(pieces, nlp, batch_size)):
+        if n != current:
+            if current >= 0:
+                yield skipped or found
+            current, found, spent, skipped = n, [], 0.0, None
+        if skipped is not None:
+            continue
+        began = time.perf_counter()
+        try:
+            with time_budget(budget - spent if budget else None):
+                found.extend(_shifted(geoparse_doc(doc, nlp, country_bias), offset))
+        except OverBudget as exc:
+            skipped = Skipped(str(exc))
+        spent += time.perf_counter() - began
+        if budget and spent >= budget and skipped is None:
+            skipped = Skipped(f"over the time budget of {budget:g} s")
+    if current >= 0:
+        yield skipped or found
 
 
 _bias: Collection[str] | None = None  # set in the parent before the workers fork
+_budget: float | None = None
 
 
-def _geoparse_chunk(texts: list[str]) -> list[list[Toponym]]:
+def _geoparse_chunk(texts: list[str]) -> list[list[Toponym] | Skipped]:
     nlp = load_nlp(worker_model())  # inherited from the parent through fork(): no reload
-    return [geoparse_doc(doc, nlp, _bias) for doc in parse_for_geo(texts, nlp, len(texts))]
+    return list(_geoparse_texts(texts, nlp, len(texts), _bias, _budget))
 
 
 def geoparse_many(
     texts: Iterable[str], *, model: str | None = None, n_process: int = 1, batch_size: int = 16,
-    country_bias: Collection[str] | None = None,
-) -> Iterator[list[Toponym]]:
-    """The toponyms of each text, in input order, the same as :func:`geoparse` gives.
+    country_bias: Collection[str] | None = None, budget: float | None = None,
+) -> Iterator[list[Toponym] | Skipped]:
+    """The toponyms of each text, in input order, the same as :func:`geoparse` gives; a
+    text whose geoparsing runs past ``budget`` seconds (default: EVENTSCOPE_TIME_BUDGET,
+    see :mod:`eventscope.budget`; 0 for none) gives :class:`~eventscope.budget.Skipped`
+    with the reason instead, and the rest go on.
 
-    Texts are parsed ``batch_size`` at a time. With ``n_process > 1``, forked worker
-    processes each parse and geoparse whole chunks and send back only the toponyms (not
-    the Docs, as ``nlp.pipe(n_process=...)`` would, leaving the geoparsing to the parent);
-    the model, gazetteer and word lists are loaded in the parent first, so the workers
-    share those memory pages instead of loading their own. The input is read only a few
-    chunks ahead of the output."""
+    Texts are parsed ``batch_size`` at a time, long ones a window at a time. With
+    ``n_process > 1``, forked worker processes each parse and geoparse whole chunks and
+    send back only the toponyms (not the Docs, as ``nlp.pipe(n_process=...)`` would,
+    leaving the geoparsing to the parent); the model, gazetteer and word lists are loaded
+    in the parent first, so the workers share those memory pages instead of loading their
+    own. The input is read only a few chunks ahead of the output."""
     nlp = load_nlp(model)
+    seconds = default_budget() if budget is None else budget
     if n_process <= 1:
-        for doc in parse_for_geo(texts, nlp, batch_size):
-            yield geoparse_doc(doc, nlp, country_bias)
+        yield from _geoparse_texts(texts, nlp, batch_size, country_bias, seconds)
         return
-    global _bias
-    _bias = country_bias
+    global _bias, _budget
+    _bias, _budget = country_bias, seconds
     geoparse_doc(next(parse_for_geo(["Warm up in Paris."], nlp)), nlp)
     for done in forked_map(_geoparse_chunk, chunks(texts, batch_size), n_process=n_process,
                            model=model):

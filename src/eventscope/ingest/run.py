@@ -13,13 +13,15 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..budget import Skipped
 from ..record import Article, Event
 from ..store import ArticleIdTaken, Store
 from . import dedup
 from .errors import IngestError
 from .sources import Item
 
-Processor = Callable[[Iterable[Article]], Iterable[tuple[Article, list[Event]]]]
+# What coding yields per article: its events, or Skipped (over the time budget).
+Processor = Callable[[Iterable[Article]], Iterable[tuple[Article, list[Event] | Skipped]]]
 
 
 @dataclass
@@ -37,15 +39,17 @@ class IngestSummary:
 
 
 def pipeline_processor(n_process: int = 1, model: str | None = None,
-                       country_bias: Collection[str] | None = None) -> Processor:
+                       country_bias: Collection[str] | None = None,
+                       budget: float | None = None) -> Processor:
     """The full pipeline (parse, geoparse, code events) with ``n_process`` workers, places
-    in the ``country_bias`` countries (ISO3) preferred where a text leaves a choice.
+    in the ``country_bias`` countries (ISO3) preferred where a text leaves a choice, each
+    article skipped (and reported) once it runs past ``budget`` seconds.
 
     The model is loaded only once there is a new article: a rerun over stored articles,
     or a batch of unreadable files, costs no model load.
     """
 
-    def run(articles: Iterable[Article]) -> Iterator[tuple[Article, list[Event]]]:
+    def run(articles: Iterable[Article]) -> Iterator[tuple[Article, list[Event] | Skipped]]:
         stream = iter(articles)
         first = next(stream, None)
         if first is None:
@@ -53,7 +57,7 @@ def pipeline_processor(n_process: int = 1, model: str | None = None,
         from ..pipeline import process_many
 
         yield from process_many(itertools.chain([first], stream), n_process=n_process,
-                                model=model, country_bias=country_bias)
+                                model=model, country_bias=country_bias, budget=budget)
 
     return run
 
@@ -119,6 +123,10 @@ def ingest(
             on_progress(summary)
 
     for article, article_events in process(new_articles()):
+        if isinstance(article_events, Skipped):  # nothing of it stored; a rerun tries again
+            notes.append(("failed", f"{article.source}: skipped, {article_events.reason}"))
+            report()
+            continue
         try:
             with lock:
                 added = _add(store, article, article_events, near_duplicates)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..alerts import SmtpServer, run_alerts
+from ..budget import Skipped
 from ..store import Store
 from ..store import watch as tables
 from . import dedup
@@ -165,6 +166,10 @@ def _one_item(store: Store, fetcher: Fetcher, process: Processor, feed: tables.F
     t.coding += time.perf_counter() - started
     started = time.perf_counter()
     for done, found in coded:
+        if isinstance(found, Skipped):  # over the time budget: reported, tried no more
+            failed(f"item of {feed.url}: {done.source}: skipped, {found.reason}")
+            tables.mark_item(store, feed.url, item.key, "failed")
+            continue
         duplicate_of, sig, keys = (dedup.near_duplicate_of(store, done.text)
                                    if near_duplicates else (None, None, []))
         outcome = tables.store_fetched(store, done, found, feed_url=feed.url,
