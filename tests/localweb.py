@@ -6,6 +6,7 @@ request is recorded, so tests can check what was (and was not) sent.
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -39,7 +40,7 @@ Route = Reply | Callable[[Seen], Reply]
 class Site:
     """``Site(host)``: a threaded HTTP/1.0 server on ``host`` (a loopback address)."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route] = {}
         self.seen: list[Seen] = []
         site = self
@@ -78,6 +79,9 @@ class Site:
             do_GET = do_POST = do_HEAD = handle_one
 
         self.server = ThreadingHTTPServer((host, 0), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.scheme = "https" if tls is not None else "http"
         self.server.daemon_threads = True
         self.server.block_on_close = False
         self.host = host
@@ -86,7 +90,7 @@ class Site:
                                        daemon=True)
 
     def url(self, path: str = "/", host: str | None = None) -> str:
-        return f"http://{host or self.host}:{self.port}{path}"
+        return f"{self.scheme}://{host or self.host}:{self.port}{path}"
 
     def paths(self) -> list[str]:
         return [s.path for s in self.seen]
@@ -101,8 +105,8 @@ class Site:
 
 
 @contextmanager
-def serving(host: str = "127.0.0.1") -> Iterator[Site]:
-    site = Site(host).start()
+def serving(host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> Iterator[Site]:
+    site = Site(host, tls).start()
     try:
         yield site
     finally:

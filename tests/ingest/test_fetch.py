@@ -8,7 +8,11 @@ loopback, also served) stands for every internal address that must stay unreache
 from __future__ import annotations
 
 import gzip
+import shutil
+import ssl
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -44,7 +48,8 @@ def internal() -> Iterator[Site]:
 def fetcher(**policy: object) -> Fetcher:
     settings: dict[str, object] = {"allow_nets": LOOPBACK_ONLY, "delay": 0.0, "backoff": 0.01}
     settings.update(policy)
-    table = hosts({"news.test": "127.0.0.1", "inside.test": "127.0.0.2",
+    table = hosts({"news.test": "127.0.0.1", "other.test": "127.0.0.1",
+                   "inside.test": "127.0.0.2",
                    "split.test": "127.0.0.1,127.0.0.2", "mapped.test": "::ffff:127.0.0.2"})
     return Fetcher(FetchPolicy(**settings), resolver=table)  # type: ignore[arg-type]
 
@@ -258,3 +263,38 @@ def test_webhook_posts_are_guarded_too(site: Site, internal: Site) -> None:
             f.post_json(internal.url("/"), b"{}")
     assert site.seen[-1].body == b'{"a": 1}'
     assert site.seen[-1].headers["content-type"] == "application/json"
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A test CA and a certificate for news.test signed by it (made with openssl)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
+            "ca.pem", "-days", "2", "-subj", "/CN=eventscope test CA")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "news.key", "-out", "news.csr",
+            "-subj", "/CN=news.test")
+    (folder / "ext.cnf").write_text("subjectAltName=DNS:news.test\n")
+    openssl("x509", "-req", "-in", "news.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "news.pem", "-days", "2", "-extfile", "ext.cnf")
+    return folder
+
+
+def test_https_connects_to_the_checked_address_and_still_verifies_the_name(
+    certificates: Path
+) -> None:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certificates / "news.pem", certificates / "news.key")
+    with serving("127.0.0.1", tls=context) as secure:
+        secure.routes["/a"] = Reply(200, PAGE)
+        with fetcher(ca_file=str(certificates / "ca.pem")) as f:
+            assert f.get(secure.url("/a", host="news.test")).text() == PAGE
+            assert secure.seen[-1].headers["host"] == f"news.test:{secure.port}"
+            # the same address under a name the certificate does not carry is refused
+            with pytest.raises(FetchError, match="cannot be reached.*certificate"):
+                f.get(secure.url("/a", host="other.test"))

@@ -7,8 +7,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import signal
 import socket
+import sqlite3
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from email import message_from_bytes
 from pathlib import Path
@@ -134,6 +139,46 @@ def test_a_passing_failure_is_retried_next_round_a_lasting_one_is_not(
     site.routes[slow] = Reply(200, page(1))
     second = run_round(store, fetcher, coder)
     assert (second.new_articles, second.failures) == (1, 0)
+
+
+# `eventscope watch` in its own process, with the stand-in coder put in its place.
+WATCH = (
+    "import sys; sys.path.insert(0, {tests!r}); from standins import one_protest_each; "
+    "from eventscope import cli; "
+    "cli.pipeline_processor = lambda n, m, country_bias=None: one_protest_each; cli.app()"
+)
+
+
+def test_sigterm_lets_the_current_article_finish_and_commit(site: Site, tmp_path: Path) -> None:
+    serve_outlet(site, range(1, 9))
+    for n in range(1, 9):  # slow pages: the signal arrives mid-round
+        site.routes[f"/news/2024/05/{n + 1:02d}/story-{n}"] = Reply(200, page(n), delay=0.3)
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        tables.add_feed(store, site.url("/rss.xml"))
+    code = WATCH.format(tests=str(Path(__file__).resolve().parents[1]))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "watch", "--db", str(db), "--interval", "60",
+         "--delay", "0", "--allow-net", "127.0.0.1/32"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(600):  # at most a minute for the first article
+            with sqlite3.connect(db) as conn:
+                if conn.execute("SELECT count(*) FROM articles").fetchone()[0]:
+                    break
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "stopping after the current article" in err
+    assert out.startswith("feeds: 1 polled") and out.count("\n") == 1
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        seen = conn.execute("SELECT count(*) FROM feed_items WHERE outcome IN "
+                            "('new', 'near-duplicate')").fetchone()[0]
+    assert 1 <= stored < 8 and seen == stored  # each stored article's item is marked seen
 
 
 def test_a_round_where_every_feed_fails_exits_1(

@@ -26,6 +26,7 @@ import email.utils
 import ipaddress
 import os
 import socket
+import ssl
 import threading
 import time
 import urllib.robotparser
@@ -179,6 +180,7 @@ class FetchPolicy:
     max_retry_after: float = 60.0  # a longer Retry-After fails now, to be retried next round
     robots: bool = True
     user_agent: str = field(default_factory=lambda: user_agent())
+    ca_file: str | None = None  # certificates to trust instead of the system's (an intranet CA)
 
 
 @dataclass
@@ -196,7 +198,11 @@ class Fetcher:
         self.resolver = resolver
         timeout = httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout)
         # trust_env=False: no proxy from the environment may route around the guard.
-        self.client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+        verify: ssl.SSLContext | bool = True
+        if self.policy.ca_file:
+            verify = ssl.create_default_context(cafile=self.policy.ca_file)
+        self.client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False,
+                                   verify=verify)
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
