@@ -163,10 +163,10 @@ def test_a_long_retry_after_or_lasting_5xx_fails_for_a_later_round(site: Site) -
     site.routes["/later"] = Reply(429, headers={"Retry-After": "3600"})
     site.routes["/down"] = Reply(500, "oops")
     with fetcher() as f:
-        with pytest.raises(FetchError, match="HTTP 429 \\(asks to retry after 3600 s\\)") as a:
-            f.get(site.url("/later"))
         with pytest.raises(FetchError, match="HTTP 500") as b:
             f.get(site.url("/down"))
+        with pytest.raises(FetchError, match="HTTP 429 \\(asks to retry after 3600 s\\)") as a:
+            f.get(site.url("/later"))
     assert a.value.transient and b.value.transient
     assert site.paths().count("/later") == 1 and site.paths().count("/down") == 3
 
@@ -298,3 +298,29 @@ def test_https_connects_to_the_checked_address_and_still_verifies_the_name(
             # the same address under a name the certificate does not carry is refused
             with pytest.raises(FetchError, match="cannot be reached.*certificate"):
                 f.get(secure.url("/a", host="other.test"))
+
+
+def test_a_long_retry_after_pauses_the_whole_host(site: Site) -> None:
+    site.routes["/later"] = Reply(503, headers={"Retry-After": "3600"})
+    site.routes["/other"] = Reply(200, PAGE)
+    with fetcher() as f:
+        with pytest.raises(FetchError, match="HTTP 503"):
+            f.get(site.url("/later"))
+        with pytest.raises(FetchError, match="asked for a pause") as caught:
+            f.get(site.url("/other"))
+    assert caught.value.transient and site.paths() == ["/later"]
+
+
+def test_the_charset_comes_from_the_header_else_the_document(site: Site) -> None:
+    latin = '<html><head><meta charset="iso-8859-1"></head><body>Se\xf1or Mu\xf1oz</body></html>'
+    site.routes["/latin"] = Reply(200, latin.encode("latin-1"), "text/html")
+    site.routes["/header"] = Reply(200, "Caf\xe9".encode("cp1252"), "text/html; charset=cp1252")
+    with fetcher() as f:
+        assert "Señor Muñoz" in f.get(site.url("/latin")).text()
+        assert f.get(site.url("/header")).text() == "Café"
+
+
+def test_robots_txt_of_no_stated_type_is_still_obeyed(site: Site) -> None:
+    site.routes["/robots.txt"] = Reply(200, "User-agent: *\nDisallow: /", None)
+    with fetcher() as f, pytest.raises(Blocked, match="robots.txt"):
+        f.get(site.url("/a"), page=True)

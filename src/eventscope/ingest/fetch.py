@@ -25,6 +25,7 @@ import datetime as dt
 import email.utils
 import ipaddress
 import os
+import re
 import socket
 import ssl
 import threading
@@ -55,6 +56,10 @@ JSON_TYPES = frozenset({"application/json", "application/feed+json"})
 DOCUMENT_TYPES = HTML_TYPES | XML_TYPES | JSON_TYPES
 
 _NOTHING = ["User-agent: *", "Disallow: /"]  # robots.txt rules that allow nothing
+ROBOTS_TTL = 24 * 3600.0  # seconds a site's robots.txt is trusted before it is read again
+ROBOTS_RETRY = 600.0  # ... and an unreadable one before it is tried again
+# robots.txt is plain text, but sites serve it under many types (or none)
+ROBOTS_TYPES = frozenset({"text/plain", "text/html", "application/octet-stream", ""})
 Resolver = Callable[[str, int], list[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -161,7 +166,28 @@ class Response:
         return self.status == 304
 
     def text(self) -> str:
-        return self.body.decode(self.charset or "utf-8", errors="replace")
+        """The body as text: the charset the headers name, else the one the document
+        declares, else UTF-8 (undecodable bytes replaced)."""
+        for charset in (self.charset, declared_charset(self.body), "utf-8"):
+            if not charset:
+                continue
+            try:
+                return self.body.decode(charset)
+            except (LookupError, UnicodeDecodeError):
+                continue
+        return self.body.decode("utf-8", errors="replace")
+
+
+_DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)"""
+                       rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def declared_charset(body: bytes) -> str | None:
+    """The charset an HTML ``<meta>`` or an XML declaration names near the start."""
+    match = _DECLARED.search(body[:4096])
+    if not match:
+        return None
+    return (match.group(1) or match.group(2)).decode("ascii")
 
 
 @dataclass
@@ -187,6 +213,8 @@ class FetchPolicy:
 class _Host:
     lock: threading.Lock = field(default_factory=threading.Lock)
     last: float = -1e9
+    # A Retry-After too long to wait out now: nothing is sent to the host before then.
+    not_before: float = -1e9
 
 
 class Fetcher:
@@ -205,7 +233,8 @@ class Fetcher:
                                    verify=verify)
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
-        self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
+        # per site: its robots.txt rules and when they were read
+        self._robots: dict[str, tuple[urllib.robotparser.RobotFileParser, float]] = {}
 
     # -- public --------------------------------------------------------------------
 
@@ -238,19 +267,21 @@ class Fetcher:
         return response.status
 
     def allowed_by_robots(self, url: str) -> bool:
-        """Whether robots.txt of ``url``'s site lets eventscope fetch it (cached per
-        site). No robots.txt (4xx) allows all; an unreachable one (5xx, network error)
-        allows nothing for now, as RFC 9309 asks."""
+        """Whether robots.txt of ``url``'s site lets eventscope fetch it (read once a
+        day per site). No robots.txt (4xx) allows all; an unreachable one (5xx, network
+        error) allows nothing for now (RFC 9309), and is asked again ten minutes later."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        parser = self._robots.get(origin)
-        if parser is None:
+        cached = self._robots.get(origin)
+        if cached is None or cached[1] < time.monotonic():
             parser = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
+            keep = ROBOTS_TTL
             try:
                 response = self._follow("GET", origin + "/robots.txt", {}, None,
-                                        frozenset({"text/plain"}), errors_ok=True)
-                if response.status >= 500:
+                                        ROBOTS_TYPES, errors_ok=True)
+                if response.status >= 500 or response.status == 429:
                     parser.parse(_NOTHING)
+                    keep = ROBOTS_RETRY
                 elif response.status >= 400:
                     parser.parse([])
                 else:
@@ -259,7 +290,9 @@ class Fetcher:
                 raise
             except FetchError:
                 parser.parse(_NOTHING)
-            self._robots[origin] = parser
+                keep = ROBOTS_RETRY
+            cached = self._robots[origin] = (parser, time.monotonic() + keep)
+        parser = cached[0]
         return parser.can_fetch(ROBOTS_AGENT, url)
 
     def close(self) -> None:
@@ -314,6 +347,9 @@ class Fetcher:
             asked = response.retry_after
             pause = retry_after(asked) if asked is not None else wait
             if attempt == self.policy.retries or pause > self.policy.max_retry_after:
+                if asked:  # honoured in later requests to the host, this round or next
+                    slot = self._host((urlsplit(url).hostname or "").lower())
+                    slot.not_before = max(slot.not_before, time.monotonic() + pause)
                 if errors_ok:
                     return response
                 later = f" (asks to retry after {pause:.0f} s)" if asked else ""
@@ -349,6 +385,10 @@ class Fetcher:
             extensions={"sni_hostname": host} if parts.scheme == "https" else {},
         )
         slot = self._host(host.lower())
+        wait = slot.not_before - time.monotonic()
+        if wait > 0:
+            raise FetchError(url, f"not asked: its host asked for a pause ({wait:.0f} s more, "
+                             "Retry-After)", transient=True)
         with slot.lock:
             pause = slot.last + self.policy.delay - time.monotonic()
             if pause > 0:
