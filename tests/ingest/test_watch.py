@@ -94,8 +94,11 @@ def test_a_round_stores_new_pages_and_reports_each_bad_input_in_one_line(
                      "story-13: is too large"):
         assert expected in errors
     assert store.article_count() == 3
-    stored = tables.article_sources_of(store, store.iter_events().__next__().article.article_id)
+    article_id = next(store.iter_events()).article.article_id
+    stored = tables.article_sources_of(store, article_id)
     assert stored[0].published_source == "page" and stored[0].outlet == "Sahel Daily"
+    article = store.get_article(article_id)
+    assert article and (article.published_source, article.outlet_source) == ("page", "page")
     bad = {f.url: f for f in tables.list_feeds(store)}[site.url("/bad.xml")]
     assert bad.failures == 1 and "neither XML nor JSON" in (bad.last_error or "")
 

@@ -299,8 +299,19 @@ class Store:
         return event_from_row(rows[0]) if rows else None
 
     def get_article(self, article_id: str) -> Article | None:
+        """The article, saying where its date and outlet came from when it was fetched
+        (``eventscope watch``)."""
         rows = self._run(select(articles).where(articles.c.id == article_id))
-        return article_from_row(rows[0]) if rows else None
+        if not rows:
+            return None
+        article = article_from_row(rows[0])
+        from .watch import article_sources_of
+
+        first = next(iter(article_sources_of(self, article_id)), None)
+        if first is not None:
+            article = article.model_copy(update={"published_source": first.published_source,
+                                                 "outlet_source": first.outlet_source})
+        return article
 
     def article_events(self, article_id: str) -> list[Event]:
         """The events of one article in text order."""
