@@ -36,6 +36,17 @@ pytest: gazetteer
 
 test: lint typecheck pytest
 
+# The property-based tests with far more inputs (over 100,000 in all, about half an hour);
+# prints the inputs tried per test and the failures found. The log is build/fuzz.log.
+FUZZ_TESTS := tests/ingest/test_reader_properties.py tests/api/test_param_properties.py \
+	tests/geo/test_geoparse_properties.py tests/test_export.py
+.PHONY: fuzz
+fuzz: gazetteer
+	@mkdir -p build
+	@EVENTSCOPE_FUZZ=1 $(BIN)/pytest -q -p no:cacheprovider --hypothesis-show-statistics \
+		$(FUZZ_TESTS) > build/fuzz.log 2>&1; status=$$?; \
+		$(BIN)/python scripts/fuzz_summary.py build/fuzz.log; exit $$status
+
 bench: gazetteer
 	$(BIN)/python benchmarks/bench_pipeline.py
 

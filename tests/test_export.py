@@ -9,9 +9,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from eventscope.export import ACLED_COLUMNS, COLUMNS, export, flatten, print_table
 from eventscope.record import Actor, Article, Event, Location
+from fuzzing import examples
 
 
 @pytest.fixture
@@ -179,3 +182,22 @@ def test_a_long_table_is_printed_in_chunks_with_one_header(make_event) -> None:
     assert print_table(iter(events), console=console, chunk=3) == 7
     text = console.file.getvalue()  # type: ignore[attr-defined]
     assert text.count("evidence") == 1 and text.count("2024-02-07") == 7
+
+
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+@examples(100, 10_000)
+@given(title=st.text(st.characters(blacklist_categories=["Cs"]), max_size=30)
+       | st.sampled_from(FORMULA).flatmap(lambda c: st.text(max_size=10).map(lambda t: c + t)))
+def test_no_csv_text_cell_starts_a_formula(make_event, title: str) -> None:
+    from eventscope.export import write_csv
+
+    article = Article(text="Crowds marched in Lima. Police watched.", title=title or None,
+                      published="2024-02-07")
+    out = io.StringIO()
+    write_csv([make_event(article, "PROTEST", 0)], out)
+    row = next(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    cell = row["title"]
+    assert not cell.startswith(FORMULA)
+    assert cell == ("'" + title if title.startswith(FORMULA) else title)

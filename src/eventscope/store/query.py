@@ -84,8 +84,11 @@ def decode_cursor(cursor: str) -> tuple[str | None, str]:
         date, event_id = json.loads(raw)
         if not (date is None or isinstance(date, str)) or not isinstance(event_id, str):
             raise ValueError
-    except ValueError:
-        raise ValueError(f"cursor {cursor!r}: not a cursor from a previous page") from None
+    # a client's string: a JSON null or number (TypeError on unpacking) or one nested past
+    # the parser's depth (RecursionError) is as much not a cursor as bad base64
+    except (ValueError, TypeError, RecursionError):
+        shown = cursor if len(cursor) <= 60 else cursor[:60] + "…"
+        raise ValueError(f"cursor {shown!r}: not a cursor from a previous page") from None
     return date, event_id
 
 
