@@ -208,3 +208,42 @@ def test_without_a_day_to_count_from_nothing_is_added() -> None:
     # with no narrative day, "overnight" is the night before publication
     (night,) = anchored(find_dates("gunmen attacked overnight", MONDAY), "", None)
     assert night.date == "2024-12-15"
+
+
+# --- a number is a year only where it reads as one -------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Officers were called to the 2000 block of Harrison Street",
+    "a fire at a home of 1915 Birch St. left two homeless",
+    "the store at 2010 North Main Street was robbed",
+    "a crash on Route 1995 closed the road",
+    "Flight 2012 was diverted",
+    "he was fined $2000 for the damage",
+    "About 2000 people marched through the town",
+    "2000 people marched through the town",
+    "the convoy travelled 1990 km to the border",
+    "Room 2001 of the hotel",
+])
+def test_an_address_a_numbered_thing_money_or_a_count_is_no_year(text: str) -> None:
+    assert find_dates(text, MONDAY) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("In 2011 protests spread across the country", "In 2011"),
+    ("the 2014 elections were disputed", "2014"),
+    ("a deal signed in 2009 was", "in 2009"),
+    ("the 1998 bombing of the embassy", "1998"),
+    ("2016 was a hard year for farmers", "2016"),
+])
+def test_a_year_still_reads_as_one(text: str, expected: str) -> None:
+    (found,) = find_dates(text, MONDAY)
+    assert (found.text, found.precision) == (expected, "year")
+
+
+def test_a_month_of_a_year() -> None:
+    assert resolve_date("unrest in March of 2011", MONDAY) == (
+        "2011-03-01", "month", "in March of 2011")
+
+
+def test_a_decade_is_no_year() -> None:
+    assert find_dates("reforms in the 1990's and the 1980s", MONDAY) == []

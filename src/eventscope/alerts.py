@@ -39,7 +39,7 @@ class DeliveryError(Exception):
 
 @dataclass
 class AlertReport:
-    matched: int = 0  # events newly matched by some watchlist
+    matched: int = 0  # new matches: events newly matched, once per watchlist matching
     sent: int = 0  # alerts delivered in this round
     failed: int = 0  # deliveries that failed (kept for a later round)
     errors: list[str] = field(default_factory=list)

@@ -16,7 +16,9 @@ most recent such date on or before publication. (``dateparser`` resolves weekday
 forwards or backwards depending on settings and the base date, so the relative forms
 are handled here, by rule.) Numeric dates ("12/02", "on 5/12/00") are read by the rule
 in :func:`numeric_date`. Days counted from a date the narrative named ("the next day")
-are resolved by :func:`anchored`.
+are resolved by :func:`anchored`. A bare four-digit number is a year only where it
+reads as one (:func:`reads_as_year`): not "the 2000 block of", "Route 1995" or "2000
+people".
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ _PATTERN = re.compile(
     + r"(?:" + _DASH + r"(?P<d2b>\d{1,2})" + _ORD + r")?"
     r"(?!\d)(?:,?\s+(?P<y2>\d{4}))?)"
     r"|(?P<my>(?:(?:early|mid|late)[-\s])?" + _MONTH.format(name="m3")
-    + r"(?:,?\s+(?P<y3>\d{4}))?)"
+    + r"(?:,?\s+(?:of\s+)?(?P<y3>\d{4}))?)"
     r"|(?P<rel>yesterday|today|tonight|overnight|last\s+(?:night|morning|evening)"
     r"|this\s+(?:morning|afternoon|evening))"
     r"|(?P<wkd>(?:in|at|during|over|on|throughout)\s+the\s+weekend)"
@@ -96,6 +98,44 @@ _REPORTED_BEFORE = re.compile(r"\bas\s+reported\s*$", re.IGNORECASE)
 _REPORTED_AFTER = re.compile(r"^\s*\(?as\s+reported\b", re.IGNORECASE)
 # Two dates joined as a span: "between Mar.28 and Apr.7", "from 3 May to 5 May".
 _SPAN_JOIN = re.compile(r"^\s*(?:and|to|until|till|-|\u2013)\s*$", re.IGNORECASE)
+
+# A bare four-digit number is a year only where it reads as one. Not a house number or
+# a block ("the 2000 block of Harrison Street", "of 1915 Birch St."), a route or a
+# numbered thing ("Route 1995", "Flight 2012", "No. 2001"), money ("$2000") or a count
+# ("2000 people", "some 1990 troops", "2000 km").
+_ADDRESS_AFTER = re.compile(
+    r"\s+(?:(?:[A-Z][\w'\u2019-]*\.?|[NSEW]\.)\s+){0,3}"
+    r"(?i:block|street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|way|court|ct"
+    r"|place|pl|highway|hwy|terrace|circle|cir|parkway|pkwy|trail|square|sq|pike|alley)\b"
+)
+_NUMBERED_BEFORE = frozenset({
+    "route", "rte", "rt", "highway", "hwy", "interstate", "road", "no", "nos", "number",
+    "room", "suite", "ste", "flight", "unit", "box", "apt", "apartment", "exit", "lot",
+    "bus", "line", "platform", "gate", "pier", "channel", "ward", "precinct", "bill", "code",
+    "section", "resolution", "case", "model", "version", "pin", "cell", "locker", "mile",
+    "marker", "km", "sr", "cr", "us", "hb", "sb", "form", "plot", "house", "door", "bay",
+    "berth", "terminal", "train", "vol", "volume", "page", "pp", "chapter", "item", "ref",
+    "reference", "account", "serial", "policy", "file", "block", "county", "state",
+})
+_COUNTED_AFTER = frozenset({
+    "people", "persons", "men", "women", "children", "police", "personnel", "staff",
+    "cattle", "livestock", "head", "km", "kilometres", "kilometers", "miles", "metres",
+    "meters", "feet", "ft", "yards", "acres", "hectares", "ha", "tonnes", "tons", "kg",
+    "kilograms", "pounds", "lbs", "litres", "liters", "gallons", "barrels", "dollars",
+    "euros", "rupees", "naira", "shillings", "rand", "pesos", "francs", "hours", "hrs",
+})
+# Words before a number that make it a year even before a plural noun ("in 2011 protests
+# spread", "the 2014 elections"); a count keeps no article ("2000 protesters marched").
+_YEAR_BEFORE = frozenset({
+    "in", "since", "during", "until", "till", "by", "before", "after", "from", "through",
+    "the", "its", "their", "his", "her", "this", "that", "early", "late", "mid",
+})
+# Lower-case words ending in "s" that are no plural noun ("2017 was", "2019 has").
+_NOT_PLURALS = frozenset({
+    "was", "is", "has", "does", "as", "its", "this", "his", "thus", "plus", "across",
+    "unless", "less", "us", "yes", "whereas", "perhaps", "always", "towards", "besides",
+    "afterwards", "sometimes", "nevertheless",
+})
 
 
 @dataclass(frozen=True)
@@ -338,6 +378,8 @@ def find_dates(text: str, published: date | str | None, offset: int = 0,
             continue  # "the Red Wednesday movement" is a name
         if (m.group("dmy") or m.group("mdy")) and _name_of(text, m.start()):
             continue  # "the Movement of June 5" is a name
+        if m.group("year") and not reads_as_year(text, m.start("yy"), m.end("yy")):
+            continue  # "the 2000 block of", "Route 1995", "2000 people"
         resolved = _resolve(m, pub, day_first)
         if resolved is None:
             continue
@@ -362,6 +404,34 @@ def find_dates(text: str, published: date | str | None, offset: int = 0,
     if len(found) > 1:
         found = [d for d in found if d.text.lower() != "overnight"]
     return found
+
+
+def reads_as_year(text: str, start: int, end: int) -> bool:
+    """Whether the four digits ``text[start:end]`` read as a year where they stand: not
+    an address, a numbered thing, money or a count (see ``_ADDRESS_AFTER`` and the word
+    lists above it)."""
+    before = text[:start].rstrip()
+    if before.endswith(("$", "\u00a3", "\u20ac", "#", "\u2116")) or text[end:end + 2] in (
+            ".0", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9") or text[end:end + 1] == "%":
+        return False
+    if text[end:end + 2] in ("'s", "\u2019s"):
+        return False  # a decade, "the 1990's": no one year of it
+    words = before.split()
+    prev = words[-1].lower().strip(".,;:(\"'") if words else ""
+    if prev in _NUMBERED_BEFORE:
+        return False
+    after = text[end:]
+    if _ADDRESS_AFTER.match(after):
+        return False
+    nxt = re.match(r"\s+([a-z]+)\b", after)
+    if nxt is None:
+        return True
+    word = nxt.group(1)
+    if word in _COUNTED_AFTER:
+        return prev in _YEAR_BEFORE and prev != "the" and word not in ("km", "ft", "kg")
+    plural = word.endswith("s") and not word.endswith("ss") and len(word) > 3 \
+        and word not in _NOT_PLURALS
+    return not plural or prev in _YEAR_BEFORE
 
 
 def _is_relative(m: re.Match[str]) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import pytest
+
 from eventscope.extract.dating import event_date
 from eventscope.record import Event
 
@@ -126,3 +128,62 @@ def test_a_relative_clause_on_the_attack_the_event_happened_in_dates_it(code: Co
     events = code("Twelve militants were killed near Gao, which saw other clashes on June 8.",
                   "2016-06-25")
     assert when(by_trigger(events, "killed")) == ("2016-06-25", "week", None)
+
+
+# --- news, not background ---------------------------------------------------------------
+
+def test_a_house_number_or_a_block_does_not_date_the_event(code: Code) -> None:
+    for text in ("A man was stabbed in the 2000 block of Harrison Street.",
+                 "A man was shot outside his home of 1915 Birch St."):
+        event = next(e for e in code(text, "2016-06-15") if e.event_type == "ASSAULT")
+        assert when(event) == ("2016-06-15", "week", None), text
+
+
+def test_the_year_of_a_thing_is_not_the_year_of_the_event(code: Code) -> None:
+    events = code("Officials discussed the 2010 census with residents.", "2009-03-23")
+    assert when(by_trigger(events, "discussed")) == ("2009-03-23", "week", None)
+
+
+def test_a_year_named_in_passing_does_not_date_the_next_sentences(code: Code) -> None:
+    events = code("In 2007, the government arrested opposition leaders. Protesters marched "
+                  "in the capital.", "2016-06-15")
+    assert when(by_trigger(events, "arrested")) == ("2007-01-01", "year", "In 2007")
+    assert when(by_trigger(events, "marched")) == ("2016-06-15", "week", None)
+
+
+def test_an_event_placed_in_a_given_year_is_dated_there(code: Code) -> None:
+    events = code("In 2011, rebels attacked the town.", "2016-06-15")
+    assert when(by_trigger(events, "attacked")) == ("2011-01-01", "year", "In 2011")
+
+
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("Rebels attacked the town during the civil war.", "attacked"),
+    ("Soldiers killed hundreds of protesters in the 1990s.", "killed"),
+    ("The city has a long history of protests.", "protests"),
+    ("Years ago, rebels attacked the village.", "attacked"),
+    ("The group has carried out attacks in the region since 2015.", "attacks"),
+])
+def test_background_years_back_is_undated_not_this_weeks_news(code: Code, text: str,
+                                                              trigger: str) -> None:
+    assert when(by_trigger(code(text, "2024-12-16"), trigger)) == (None, None, None)
+
+
+def test_background_in_a_dated_sentence_does_not_take_the_news_date(code: Code) -> None:
+    events = code("Hundreds marched on Friday to mark the anniversary of the massacre.",
+                  "2024-12-16")
+    assert when(by_trigger(events, "marched")) == ("2024-12-13", "day", "on Friday")
+    assert when(by_trigger(events, "massacre")) == (None, None, None)
+
+
+def test_recent_or_ordinary_news_keeps_the_publication_week(code: Code) -> None:
+    events = code("Protesters marched in Nairobi. The group has held rallies since Monday.",
+                  "2024-12-18")
+    assert when(by_trigger(events, "marched")) == ("2024-12-18", "week", None)
+    assert when(by_trigger(events, "rallies"))[0] is not None
+
+
+def test_a_coordinated_clause_with_its_own_subject_keeps_its_date(code: Code) -> None:
+    events = code("Protesters gathered outside the court on Sunday and on Tuesday police "
+                  "arrested their leaders.", "2024-12-18")
+    assert when(by_trigger(events, "gathered"))[:2] == ("2024-12-15", "day")
+    assert when(by_trigger(events, "arrested"))[:2] == ("2024-12-17", "day")

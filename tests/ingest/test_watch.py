@@ -377,7 +377,7 @@ def test_watch_once_prints_one_line_and_exits_by_outcome(
                  env={"EVENTSCOPE_ALLOW_NET": "127.0.0.1/32"})
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ("feeds: 1 polled, 0 not modified; articles: 2 new; events: 2; "
-                             "alerts: 0 sent; failures: 0\n")
+                             "alerts: 2 new, 0 sent; failures: 0\n")
     run("feeds", "add", site.url("/gone.xml"), "--db", db)
     partial = run("watch", "--once", "--db", db, "--delay", "0", "--allow-net", "127.0.0.1/32")
     assert partial.exit_code == 3 and "HTTP 404" in partial.stderr

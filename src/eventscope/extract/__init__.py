@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 from ..dates import ResolvedDate, anchored, find_dates, parse_iso_date
 from ..record import Article, ArticleRef, Event, Evidence, Toponym, make_event_id
 from .actors import PRONOUNS, ActorCoder, Coding, phrase_tokens
-from .dating import event_date, main_date, pick_date
+from .dating import dated_event, main_date, pick_date
 from .draft import Draft, dedupe, derive, drop_accused_content, fill_actor, mark_subordinate
 from .draft import features as event_features
 from .implied import implied_actor
@@ -406,7 +406,8 @@ def code_events_with_features(
             features = event_features(d)
             raw = raw_score(features)
             confidence = calibrate(raw) if calibrate is not None else raw
-            when, precision, date_text = event_date(d.date, published)
+            when, precision, date_text = dated_event(d.date, d.match.token, d.roles.governor,
+                                                     sent, published)
             trigger = d.match.token.text
             out.append((Event(
                 event_id=make_event_id(article.article_id, start, end, d.event_type, trigger

@@ -49,6 +49,7 @@ class RoundReport:
     new_articles: int = 0
     duplicates: int = 0  # pages whose text was already stored
     events: int = 0
+    matches: int = 0  # new (watchlist, event) matches
     alerts: int = 0  # alerts sent
     failures: int = 0
     feed_failures: int = 0
@@ -58,8 +59,8 @@ class RoundReport:
 
     def line(self) -> str:
         return (f"feeds: {self.feeds} polled, {self.not_modified} not modified; articles: "
-                f"{self.new_articles} new; events: {self.events}; alerts: {self.alerts} "
-                f"sent; failures: {self.failures}")
+                f"{self.new_articles} new; events: {self.events}; alerts: {self.matches} "
+                f"new, {self.alerts} sent; failures: {self.failures}")
 
     @property
     def exit_status(self) -> int:
@@ -128,7 +129,7 @@ def run_round(
         if report.stopped:
             break
     alerts = run_alerts(store, fetcher, smtp, on_error=None)
-    report.alerts = alerts.sent
+    report.matches, report.alerts = alerts.matched, alerts.sent
     for message in alerts.errors:
         failed(message)
     return report

@@ -332,8 +332,9 @@ def remove_watchlist(store: Store, name: str) -> bool:
 
 def match_new_events(store: Store) -> int:
     """Alerts for every event stored since each watchlist last looked, one per delivery
-    (or one logged alert for a watchlist without deliveries). Returns how many events
-    matched. The unique (watchlist, event, delivery) key makes a rerun add nothing."""
+    (or one logged alert for a watchlist without deliveries). Returns the number of new
+    (watchlist, event) matches. The unique (watchlist, event, delivery) key makes a rerun
+    add nothing."""
     matched = 0
     for wl in list_watchlists(store):
         try:
