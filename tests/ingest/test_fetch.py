@@ -117,6 +117,8 @@ def test_only_http_and_https(site: Site) -> None:
         for url in ("file:///etc/passwd", "ftp://news.test/feed", "gopher://news.test/"):
             with pytest.raises(Blocked, match="only http and https"):
                 f.get(url)
+        with pytest.raises(Blocked, match="invalid port"):
+            f.get("http://news.test:99999/")
 
 
 def test_redirects_are_followed_up_to_five_and_loops_stopped(site: Site) -> None:

@@ -373,7 +373,10 @@ class Fetcher:
         host = parts.hostname
         if not host:
             raise Blocked(url, "has no host")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            raise Blocked(url, "has an invalid port") from None
         address = self._checked_address(url, host, port)
         netloc = f"[{address}]" if ":" in address else address
         target = urlunsplit((parts.scheme, f"{netloc}:{port}", parts.path or "/",

@@ -156,6 +156,10 @@ def _one_item(store: Store, fetcher: Fetcher, process: Processor, feed: tables.F
         if not (isinstance(exc, FetchError) and exc.transient):
             tables.mark_item(store, feed.url, item.key, "failed")
         return
+    except Exception as exc:  # a page that breaks a parser must not stop the service
+        failed(f"item of {feed.url}: {item.url}: cannot be read ({type(exc).__name__}: {exc})")
+        tables.mark_item(store, feed.url, item.key, "failed")
+        return
     if store.has_article(article.content_hash):
         started = time.perf_counter()
         tables.store_fetched(store, article, [], feed_url=feed.url, item_key=item.key)
@@ -168,7 +172,7 @@ def _one_item(store: Store, fetcher: Fetcher, process: Processor, feed: tables.F
     started = time.perf_counter()
     for done, found in coded:
         if isinstance(found, Skipped):  # over the time budget: reported, tried no more
-            failed(f"item of {feed.url}: {done.source}: skipped, {found.reason}")
+            failed(f"item of {feed.url}: {item.url}: skipped, {found.reason}")
             tables.mark_item(store, feed.url, item.key, "failed")
             continue
         duplicate_of, sig, keys = (dedup.near_duplicate_of(store, done.text)
