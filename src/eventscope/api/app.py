@@ -9,8 +9,7 @@ for the operator, and the analyst's page at ``/``.
 from __future__ import annotations
 
 import gc
-import threading
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
@@ -22,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..budget import Skipped
-from ..record import Article
+from ..record import Article, Event
 from ..store import Store
 from ..store.filter import Filter
 from ..web import INDEX_HTML, STATIC_DIR
@@ -30,6 +29,7 @@ from .auth import check_bearer
 from .body import DEFAULT_MAX_BODY, Metadata, check_ids, parse_articles, read_body
 from .errors import ApiError, install_handlers
 from .formats import MEDIA_TYPES, render_page
+from .jobs import JOB_BYTES, FairLock, Jobs
 from .models import (
     ArticleDetail,
     ErrorBody,
@@ -37,6 +37,7 @@ from .models import (
     EventPage,
     IngestedArticle,
     IngestResult,
+    JobStatus,
     PageConfig,
     Stats,
     WatchlistSummary,
@@ -76,7 +77,8 @@ def create_app(
     """
     store = Store(db, create=token is not None, read_only=token is None)
     # One extraction at a time: the NLP pipeline is loaded once and shared.
-    extracting = threading.Lock()
+    extracting = FairLock()
+    jobs = Jobs(lambda articles, progress: ingest(articles, progress))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -86,6 +88,7 @@ def create_app(
         gc.collect()
         gc.freeze()
         yield
+        jobs.stop()
         store.close()
 
     # docs_url=None: FastAPI's own /docs loads Swagger UI from a CDN; ours is vendored.
@@ -170,26 +173,67 @@ def create_app(
         meta = Metadata(title=title, url=url, outlet=outlet, published=published)
         articles = parse_articles(body, request.headers.get("content-type", ""), meta)
         check_ids(articles)
+        if len(body) > JOB_BYTES or "respond-async" in request.headers.get("prefer", ""):
+            await run_in_threadpool(refuse_taken_ids, articles)
+            job = jobs.submit(articles)
+            return _json(job.status_model().model_dump_json(), status=202,
+                         headers={"Location": f"/api/jobs/{job.id}"})
         result = await run_in_threadpool(ingest, articles)
         return _json(result.model_dump_json(), status=201)
 
-    def ingest(articles: list[Article]) -> IngestResult:
+    @app.get("/api/jobs/{job_id}", tags=["articles"], response_model=JobStatus,
+             responses={404: {"model": ErrorBody}})
+    def get_job(job_id: str) -> Response:
+        """A posted batch too large to answer at once (over 256 kB, or sent with
+        `Prefer: respond-async`): its status, articles coded so far, and when done the
+        result a synchronous post would have given. Jobs are kept in memory."""
+        job = jobs.get(job_id)
+        if job is None:
+            raise ApiError(404, f"job {job_id[:40]!r}: no such job (jobs are forgotten when "
+                           "the server restarts)")
+        return _json(job.status_model().model_dump_json())
+
+    def refuse_taken_ids(articles: list[Article]) -> None:
         for article in articles:  # refuse before extracting anything
             stored = store.get_article(article.article_id)
             if stored is not None and stored.content_hash != article.content_hash:
                 raise ApiError(409, f"article {article.article_id!r}: id already stored "
                                "with a different text; nothing was stored")
+
+    def ingest(articles: list[Article],
+               progress: Callable[[int], None] | None = None) -> IngestResult:
+        refuse_taken_ids(articles)
         from ..pipeline import process_many  # loads spaCy: only when someone writes
 
-        with extracting:
-            coded = []
-            for article, events in process_many(articles):
-                if isinstance(events, Skipped):  # a batch is stored whole or not at all
-                    raise ApiError(422, f"article {article.article_id!r}: {events.reason}; "
-                                   "nothing was stored")
-                coded.append((article, events))
-            # one transaction: a failure partway stores none of the batch
-            added = store.add_many(coded)
+        coded: list[tuple[Article, list[Event]]] = []
+        stream = iter(process_many(articles))
+
+        def take() -> bool:
+            """Code the next article (a chunk, for the pipeline); False at the end."""
+            item = next(stream, None)
+            if item is None:
+                return False
+            article, events = item
+            if isinstance(events, Skipped):  # a batch is stored whole or not at all
+                raise ApiError(422, f"article {article.article_id!r}: {events.reason}; "
+                               "nothing was stored")
+            coded.append((article, events))
+            return True
+
+        if progress is None:  # a synchronous post is small: it keeps its turn of the lock
+            with extracting:
+                while take():
+                    pass
+                # one transaction: a failure partway stores none of the batch
+                added = store.add_many(coded)
+        else:  # a job lets the posts waiting beside it in between its chunks
+            while True:
+                with extracting:
+                    if not take():
+                        break
+                progress(len(coded))
+            with extracting:
+                added = store.add_many(coded)
         return IngestResult(articles=[
             IngestedArticle(article_id=article.article_id, title=article.title,
                             added=new, events=events if new else [])
@@ -245,7 +289,7 @@ def create_app(
     return app
 
 
-def _json(body: str, status: int = 200) -> Response:
+def _json(body: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     # Records are serialised once by pydantic; no second validation pass on the way out.
-    return Response(body, status_code=status, media_type="application/json")
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from ..record import Article, Event
@@ -44,6 +46,17 @@ class IngestedArticle(BaseModel):
 
 class IngestResult(BaseModel):
     articles: list[IngestedArticle]
+
+
+class JobStatus(BaseModel):
+    id: str
+    url: str = Field(description="Where to ask for the job's progress and result.")
+    status: Literal["queued", "running", "done", "failed"]
+    articles: int = Field(description="Articles in the posted batch.")
+    done: int = Field(description="Articles coded so far.")
+    result: IngestResult | None = Field(None, description="When done: what a synchronous "
+                                        "post would have answered.")
+    error: str | None = Field(None, description="When failed: why (nothing was stored).")
 
 
 class PageConfig(BaseModel):
