@@ -13,7 +13,9 @@ from datetime import date
 
 import pytest
 
-from eventscope.extract.dating import event_date
+from eventscope.dates import find_dates
+from eventscope.extract.dating import dated_event, event_date, pick_date
+from eventscope.nlp import load_nlp
 from eventscope.record import Event
 
 Code = Callable[[str, str], list[Event]]
@@ -151,9 +153,20 @@ def test_a_year_named_in_passing_does_not_date_the_next_sentences(code: Code) ->
     assert when(by_trigger(events, "marched")) == ("2016-06-15", "week", None)
 
 
-def test_an_event_placed_in_a_given_year_is_dated_there(code: Code) -> None:
-    events = code("In 2011, rebels attacked the town.", "2016-06-15")
-    assert when(by_trigger(events, "attacked")) == ("2011-01-01", "year", "In 2011")
+def _dated(text: str, trigger: str, published: str) -> tuple[str | None, ...]:
+    """How the event of ``trigger`` in ``text`` is dated, whether or not the event gate
+    would keep it (background is what a gate drops; what survives must not be news)."""
+    doc = load_nlp()(text)
+    tok = next(t for t in doc if t.text == trigger)
+    sent = tok.sent
+    pub = date.fromisoformat(published)
+    found = pick_date(find_dates(sent.text, pub, offset=sent.start_char), tok, None, doc, sent)
+    return dated_event(found, tok, None, sent, pub)
+
+
+def test_an_event_placed_in_a_given_year_is_dated_there() -> None:
+    assert _dated("In 2011, rebels attacked the town.", "attacked", "2016-06-15") == (
+        "2011-01-01", "year", "In 2011")
 
 
 @pytest.mark.parametrize(("text", "trigger"), [
@@ -162,17 +175,25 @@ def test_an_event_placed_in_a_given_year_is_dated_there(code: Code) -> None:
     ("The city has a long history of protests.", "protests"),
     ("Years ago, rebels attacked the village.", "attacked"),
     ("The group has carried out attacks in the region since 2015.", "attacks"),
+    ("Militias have attacked convoys on this road for years.", "attacked"),
 ])
-def test_background_years_back_is_undated_not_this_weeks_news(code: Code, text: str,
-                                                              trigger: str) -> None:
-    assert when(by_trigger(code(text, "2024-12-16"), trigger)) == (None, None, None)
+def test_background_years_back_is_undated_not_this_weeks_news(text: str, trigger: str) -> None:
+    assert _dated(text, trigger, "2024-12-16") == (None, None, None)
 
 
-def test_background_in_a_dated_sentence_does_not_take_the_news_date(code: Code) -> None:
-    events = code("Hundreds marched on Friday to mark the anniversary of the massacre.",
-                  "2024-12-16")
-    assert when(by_trigger(events, "marched")) == ("2024-12-13", "day", "on Friday")
-    assert when(by_trigger(events, "massacre")) == (None, None, None)
+def test_background_in_a_dated_sentence_does_not_take_the_news_date() -> None:
+    text = "Hundreds marched on Friday to mark the anniversary of the massacre."
+    assert _dated(text, "marched", "2024-12-16") == ("2024-12-13", "day", "on Friday")
+    assert _dated(text, "massacre", "2024-12-16") == (None, None, None)
+
+
+@pytest.mark.parametrize("text, trigger", [
+    ("Gunmen attacked a checkpoint near the border.", "attacked"),
+    ("The group has held rallies since Monday.", "rallies"),
+    ("Police have arrested 40 people since 2023.", "arrested"),
+])
+def test_news_without_a_date_keeps_the_publication_week(text: str, trigger: str) -> None:
+    assert _dated(text, trigger, "2024-12-18") == ("2024-12-18", "week", None)
 
 
 def test_recent_or_ordinary_news_keeps_the_publication_week(code: Code) -> None:

@@ -49,10 +49,16 @@ def test_a_named_actor_is_never_implied(code: Code, text: str, etype: str, words
 
 @pytest.mark.parametrize("text, etype", [
     ("Three men were arrested in Kabul on Friday.", "COERCE"),
-    ("Talks on the ceasefire were held in Geneva on Monday.", "CONSULT"),
+    ("A meeting on the ceasefire was held in Geneva on Monday.", "CONSULT"),
 ])
 def test_other_types_imply_no_one(code: Code, text: str, etype: str) -> None:
     assert one(code(text, "2024-12-16"), etype).actor is None
+
+
+def test_an_attack_that_did_not_happen_implies_no_one(code: Code) -> None:
+    event = one(code("The convoy was not attacked near Gao on Sunday.", "2024-12-16"),
+                "ASSAULT")
+    assert event.negated and event.actor is None
 
 
 def test_without_a_place_the_implied_actor_has_no_country(code: Code) -> None:
@@ -82,6 +88,7 @@ def test_the_rule_itself() -> None:
         text=None, name="Rioters", sector="PPL", implied=True)
     for etype in ("COERCE", "MOBILIZE", "ACCUSE", "THREATEN"):
         assert implied_actor(etype, "", gao) is None
+    assert implied_actor("ASSAULT", "", gao, negated=True) is None
 
 
 def test_an_actor_has_words_exactly_when_it_is_not_implied() -> None:

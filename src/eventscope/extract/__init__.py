@@ -414,7 +414,8 @@ def code_events_with_features(
                                        + str(d.match.token.i)),
                 event_type=d.event_type,  # type: ignore[arg-type]
                 mode=d.mode, context=d.context,
-                actor=d.actor or implied_actor(d.event_type, d.mode, d.location),
+                actor=d.actor or implied_actor(d.event_type, d.mode, d.location,
+                                               d.modality.negated),
                 target=d.target, location=d.location, date=when,
                 date_precision=precision,  # type: ignore[arg-type]
                 date_text=date_text,

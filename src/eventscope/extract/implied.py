@@ -17,9 +17,13 @@ from ..record import Actor, Location, Sector
 PROTESTERS, RIOTERS, UNIDENTIFIED = "Protesters", "Rioters", "Unidentified armed group"
 
 
-def implied_actor(event_type: str, mode: str, location: Location | None) -> Actor | None:
+def implied_actor(event_type: str, mode: str, location: Location | None,
+                  negated: bool = False) -> Actor | None:
     """The actor ACLED would code for an event of ``event_type``/``mode`` that names none,
-    in the country of its ``location``; None for any other type."""
+    in the country of its ``location``; None for any other type, and for an event the
+    text says did not happen ("no one was hurt"), which implies no one."""
+    if negated:
+        return None
     sector: Sector
     if event_type == "PROTEST":
         # PLOVER's riot mode is ACLED's riot: a crowd that burns, loots or throws stones
