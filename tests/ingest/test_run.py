@@ -172,3 +172,51 @@ def test_the_events_counted_are_the_events_stored(tmp_path: Path) -> None:
 
     summary = ingest([Article(text="Crowds gathered in Gao.")], store, repeats_its_event)
     assert summary.events == store.count() == 1
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_killed_at_a_random_moment_then_rerun_equals_a_clean_run(
+    tmp_path: Path, seed: int
+) -> None:
+    """SIGKILL at a random moment (while the store is created, between or during commits),
+    then a rerun: the database opens and holds what a clean run stores, once each."""
+    import random
+    import time
+
+    batch = tmp_path / "many.jsonl"
+    batch.write_text("\n".join(json.dumps({"doc_id": f"d{i}", "text": f"Crowds gathered in "
+                                           f"town number {i} on day {i}."})
+                               for i in range(40)) + "\n", encoding="utf-8")
+    db = tmp_path / "killed.db"
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(Path(__file__).parents[1])!r})
+        from standins import one_protest_each
+        from eventscope.ingest import read_inputs
+        from eventscope.ingest.run import ingest
+        from eventscope.store import Store
+
+        def slowly(articles):
+            for pair in one_protest_each(articles):
+                time.sleep(0.02)
+                yield pair
+
+        from eventscope.ingest import dedup
+        dedup.signature("warm")  # its first call imports numpy: before the clock starts
+        print("ready", flush=True)
+        ingest(read_inputs([{str(batch)!r}]), Store({str(db)!r}), slowly)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline() == b"ready\n"
+    time.sleep(random.Random(seed).uniform(0.0, 0.9))  # the run takes about a second
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    with Store(db) as store:
+        stored = store.article_count()
+        assert store.count() == stored  # every stored article has its one event
+        ingest(read_inputs([batch]), store, one_protest_each)
+        killed = sorted(e.event_id for e in store.iter_events())
+    with Store(tmp_path / "clean.db") as clean:
+        ingest(read_inputs([batch]), clean, one_protest_each)
+        assert sorted(e.event_id for e in clean.iter_events()) == killed
+        assert clean.article_count() == 40
