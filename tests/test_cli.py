@@ -379,3 +379,16 @@ def test_events_streams_rows_a_page_at_a_time(db: Path, monkeypatch: pytest.Monk
     table = run("events", "--db", str(db), "--limit", "10000000")
     assert table.exit_code == 0 and table.stderr == ""
     assert table.stdout.count("2024-") == 4
+
+
+def test_an_ingest_that_reads_nothing_creates_no_database(stand_in_coder: None,
+                                                         tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    db = tmp_path / "never.db"
+    result = run("ingest", str(empty), str(tmp_path / "missing.txt"), "--db", str(db))
+    assert result.exit_code == 1
+    assert f"skipped {empty}: is empty" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"eventscope: error: no article could be read; {db} was not created")
+    assert not db.exists()

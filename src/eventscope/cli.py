@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -308,6 +309,20 @@ def ingest(
 
     bias = _country_bias(country_bias)
     budget = _time_budget(time_budget)
+    items: Iterable[Item] = read_inputs(paths)
+    if not db.exists():
+        # read up to the first article before creating the database: a run that can
+        # read nothing leaves no empty database behind
+        head: list[Item] = []
+        for item in items:
+            head.append(item)
+            if isinstance(item, Article):
+                break
+        if not any(isinstance(item, Article) for item in head):
+            for item in head:
+                warn(f"skipped {item}")
+            fail(f"no article could be read; {db} was not created", 1)
+        items = itertools.chain(head, items)
     store = _open_store(db, write=True)
     total = count_inputs(paths)
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -323,7 +338,7 @@ def ingest(
 
     try:
         with progress:
-            summary = run_ingest(read_inputs(paths), store,
+            summary = run_ingest(items, store,
                                  pipeline_processor(n_process, model, bias, budget),
                                  on_progress=on_progress, on_error=on_error)
     except (StoreError, ModelNotInstalled) as exc:
