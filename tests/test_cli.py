@@ -392,3 +392,16 @@ def test_an_ingest_that_reads_nothing_creates_no_database(stand_in_coder: None,
     assert result.stderr.strip().splitlines()[-1] == (
         f"eventscope: error: no article could be read; {db} was not created")
     assert not db.exists()
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("1900-01-01", "publication date 1900-01-01 before 1950"),
+    ("2999-12-31", "publication date 2999-12-31 more than a year in the future"),
+])
+def test_extract_refuses_an_implausible_published_date(tmp_path: Path, value: str,
+                                                       problem: str) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Troops withdrew.", encoding="utf-8")
+    result = run("extract", str(path), "--published", value)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"eventscope: error: --published {value!r}: {problem}"

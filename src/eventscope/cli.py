@@ -171,10 +171,15 @@ def _open_store(db: Path, *, write: bool) -> Store:
 def _published_option(value: str | None) -> str | None:
     if value is None:
         return None
+    from .ingest.errors import BadDate
+    from .ingest.text import check_published
+
     try:
-        return normalise_published(value)
+        return check_published(normalise_published(value), "--published")
     except ValueError as exc:
         fail(f"--published {value!r}: {exc}")
+    except BadDate as exc:  # "has a publication date 1900-01-01 before 1950; check it..."
+        fail(f"--published {value!r}: {(exc.detail or '').split(';')[0].removeprefix('has a ')}")
 
 
 def _emit(events: Iterable[Event], fmt: str) -> int:
