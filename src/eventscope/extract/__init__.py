@@ -367,12 +367,12 @@ def code_events_with_features(
     lexicon = load_triggers()
     cues = load_cues()
     dictionary = load_actor_dictionary()
-    coder = ActorCoder(dictionary, doc)
+    published = parse_iso_date(article.published) if article.published else None
+    coder = ActorCoder(dictionary, doc, published)
     places = PlaceIndex(doc, toponyms, cues, _not_places(dictionary))
     # an article with no resolved place at all: the country its words name stands in
     named_country = (None if any(p.toponym.country for p in places.places)
                      else coder.named_country(doc))
-    published = parse_iso_date(article.published) if article.published else None
     ref: ArticleRef = article.ref()
     calibrate = _calibrator()
     out: list[tuple[Event, EventFeatures]] = []

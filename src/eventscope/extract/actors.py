@@ -16,6 +16,7 @@ state's forces stay that group ("members of Al Shabaab" is REB).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from spacy.tokens import Doc, Token
 
@@ -120,6 +121,19 @@ def _modifies_name(toks: list[Token], dictionary: ActorDictionary, kind: str) ->
         ent.root.lower_ not in dictionary.by_first or kind == "generic")
 
 
+def _names_part(toks: list[Token], *, whole: bool = False) -> bool:
+    """The tokens are a part of a longer name of an organisation or thing, not its head
+    ("Paris Confectionery", "the Communist Youth party"); with ``whole``, a part of any
+    longer name ("Residencial Los Lagos" is no Lagos)."""
+    ent = next((e for e in toks[0].doc.ents if e.start <= toks[0].i < e.end), None)
+    if ent is None:
+        return False
+    if whole:
+        words = [t for t in ent if t.lower_ != "the"]
+        return bool(words) and (words[0].i < toks[0].i or words[-1].i > toks[-1].i)
+    return ent.label_ in _NAMED_THINGS and not any(t.i == ent.root.i for t in toks)
+
+
 def _former(tok: Token) -> bool:
     """``tok`` follows "ex-" or "former"."""
     doc = tok.doc
@@ -152,11 +166,17 @@ def span_text(doc: Doc, tokens: list[Token]) -> str:
 
 
 class ActorCoder:
-    """Codes noun phrases of one document; holds that document's people."""
+    """Codes noun phrases of one document; holds that document's people. ``published``
+    (the article's date) picks the office a person held then from the imported
+    PETRARCH-2 names."""
 
-    def __init__(self, dictionary: ActorDictionary, doc: Doc) -> None:
+    def __init__(self, dictionary: ActorDictionary, doc: Doc,
+                 published: date | None = None) -> None:
         self.dictionary = dictionary
+        self.published = published
         self.people: dict[str, Coding] = {}
+        # a title word -> (where, coding) of the people it was given to, in text order
+        self.titled: dict[str, list[tuple[int, Coding]]] = {}
         self._learn_people(doc)
 
     def _matches(self, tokens: list[Token]) -> list[tuple[ActorEntry, list[Token]]]:
@@ -195,12 +215,18 @@ class ActorCoder:
             for child in root.children:
                 if child.dep_ == "appos":
                     titles.extend(phrase_tokens(child))
-            if not titles:
-                continue
-            coding = self._code_tokens(titles, head=None)
+            coding = (self._code_tokens(titles, head=None) if titles
+                      else Coding(None, None, None, False))
+            if not (coding.country and coding.sector):
+                # "Hamid Karzai" untitled, or titled "Mr": the office he held that day
+                coding = self._imported(list(ent), ent.root, coding)
             if coding.country or coding.sector:
                 self.people[ent.text.lower()] = coding
                 self.people.setdefault(ent[-1].lower_, coding)
+            if coding.country:
+                for tok in titles:
+                    if tok.pos_ in ("NOUN", "PROPN") and not tok.ent_type_ and tok.is_alpha:
+                        self.titled.setdefault(tok.lemma_.lower(), []).append((ent.start, coding))
 
     def _code_tokens(self, tokens: list[Token], head: Token | None) -> Coding:
         country = name = sector = None
@@ -291,8 +317,50 @@ class ActorCoder:
                         country = country or person.country
                         sector = sector or person.sector
                         break
-        return Coding(name=name, country=country, sector=sector,
-                      country_from_name=country_from_name and specific_sector is None)
+        coding = Coding(name=name, country=country, sector=sector,
+                        country_from_name=country_from_name and specific_sector is None)
+        if country is None or sector is None:
+            coding = self._imported(tokens, head, coding)
+        return coding
+
+    def _imported(self, tokens: list[Token], head: Token | None, coding: Coding) -> Coding:
+        """Fill what the curated dictionary left empty from the imported PETRARCH-2
+        names: a name in the phrase (the one at its head first; a person by the office
+        held on the article's date) gives a country and sector, unless it names another
+        country than the phrase already has; then an agent noun gives the sector of a
+        phrase with a country ("Russian conscripts": RUS MIL)."""
+        layer = self.dictionary.imported
+        if layer is None or not tokens:
+            return coding
+        country, sector, name = coding.country, coding.sector, coding.name
+        words = [t.lower_ for t in tokens]
+        found = [(i, a) for i, a in layer.find_actors(
+            words, [t.text[:1].isupper() for t in tokens],
+            [t.text.isupper() or not t.is_alpha for t in tokens],
+            [t.pos_ == "PROPN" for t in tokens])
+            if not self._shadowed(a.tokens)
+            and not _names_part(tokens[i:i + len(a.tokens)], whole=a.kind == "country")]
+        if found:
+            at_head = [(i, a) for i, a in found if head is not None
+                       and any(t.i == head.i for t in tokens[i:i + len(a.tokens)])]
+            actor = (at_head or found)[0][1]
+            role = actor.role_on(self.published)
+            if role is not None and (country is None or role.country in (None, country)):
+                if country is None and role.country is not None:
+                    country, name = role.country, name or actor.name
+                sector = sector or role.sector
+        if sector is None and country is not None:
+            agent = layer.find_agent(words, [t.lemma_.lower() for t in tokens])
+            if agent is not None:
+                sector = agent.sector
+        if (country, sector) == (coding.country, coding.sector):
+            return coding
+        return replace(coding, country=country, sector=sector, name=name)
+
+    def _shadowed(self, tokens: tuple[str, ...]) -> bool:
+        """The curated dictionary has the term: its meaning wins ("Senate" is any
+        country's legislature, not the US Congress)."""
+        return any(e.tokens == tokens for e in self.dictionary.by_first.get(tokens[0], ()))
 
     def named_country(self, doc: Doc) -> str | None:
         """The country the article's words name most often by its name, a demonym or a
@@ -317,6 +385,16 @@ class ActorCoder:
                 if earlier.country is not None or earlier.sector is not None:
                     return earlier
         return None
+
+    def _earlier_title(self, head: Token) -> Coding | None:
+        """"The spokesman" is the person last given that title before it in the article
+        ("Kremlin spokesman Dmitry Peskov ... the spokesman said")."""
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
+                   for c in head.children) or any(c.dep_ in ("amod", "compound")
+                                                   for c in head.children):
+            return None
+        earlier = [c for i, c in self.titled.get(head.lemma_.lower(), ()) if i < head.i]
+        return earlier[-1] if earlier else None
 
     def _misread_acronym(self, tokens: list[Token]) -> Token | None:
         """A group's acronym right before the phrase that the parser took for a verb
@@ -361,6 +439,8 @@ class ActorCoder:
         coding = self._code_tokens(coded, head)
         if coding.country is None and coding.sector is None:
             coding = self._earlier_group(head) or coding
+        if coding.country is None:
+            coding = self._earlier_title(head) or coding
         if with_conj and coding.country is None:
             # "the DKBA and military forces": an unknown first party, a known second one;
             # "the military and the PMF": allies named together are of one country

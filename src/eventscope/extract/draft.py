@@ -41,7 +41,7 @@ _DOMESTIC_SECTORS = _LOCAL_SECTORS | {"MIL", "REB"}
 # Civilians (CVL) are the victims of violence (ACLED never codes them as its actor1);
 # residents or villagers who protest, riot, attack or make demands act as a crowd (PPL).
 _CROWD_ACTS = frozenset({"PROTEST", "ASSAULT", "COERCE", "REQUEST", "ACCUSE", "REJECT"})
-_PROTESTING = frozenset({None, "CVL", "PTY", "OPP", "BUS", "UNK", "MED"})
+_PROTESTING = frozenset({None, "CVL", "PTY", "OPP", "BUS", "UNK", "MED", "REL"})
 # PLOVER codes a stated intent to cooperate as AGREE and an intent to use force or
 # pressure as THREATEN; a refusal or failure to cooperate as REJECT.
 _COOPERATIVE = frozenset({"SUPPORT", "AID", "COOPERATE", "RETREAT", "CONCEDE", "CONSULT"})

@@ -2,7 +2,10 @@
 
 - ``data/triggers.tsv``: PLOVER trigger lexicon (lemma or lemma+dependent -> type, mode).
 - ``data/countries.tsv``, ``data/peoples.tsv``, ``data/actors.tsv``, ``data/persons.tsv``:
-  the actor dictionary.
+  the actor dictionary; beneath it ``data/petrarch_actors.tsv`` and
+  ``data/petrarch_agents.tsv``, the imported PETRARCH-2 names (:mod:`.petrarch`), which
+  only fill a country or sector it leaves empty (``EVENTSCOPE_PETRARCH=off`` leaves
+  them out).
 - ``data/cues.yaml``: negation, hedge, attribution, mode and place cues.
 - ``data/event_nouns.tsv`` with the lexicon's trigger nouns: nouns that never name an actor.
 
@@ -25,6 +28,7 @@ from typing import Any
 import yaml
 
 from ..record import EVENT_TYPES, SECTORS
+from .petrarch import PETRARCH_ENV, PetrarchLayer, load_petrarch
 
 ACTORS_ENV = "EVENTSCOPE_ACTORS"
 ARMED_SECTORS = frozenset({"MIL", "REB", "POL"})
@@ -84,6 +88,8 @@ class TriggerLexicon:
 class ActorDictionary:
     # first token -> entries starting with it, longest first
     by_first: dict[str, list[ActorEntry]] = field(default_factory=dict)
+    # the imported PETRARCH-2 names beneath: they only fill what these entries leave empty
+    imported: PetrarchLayer | None = None
 
     def demonyms(self) -> frozenset[str]:
         return frozenset(e.term for entries in self.by_first.values()
@@ -252,6 +258,8 @@ def _load_actor_dictionary(extra: tuple[Path, ...]) -> ActorDictionary:
     for path in extra:
         for where, row in _user_rows(path):
             dictionary.add(_actor_entry(row, where))
+    if os.environ.get(PETRARCH_ENV, "").lower() not in ("off", "0", "no"):
+        dictionary.imported = load_petrarch()
     return dictionary
 
 
