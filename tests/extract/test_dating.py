@@ -176,6 +176,7 @@ def test_an_event_placed_in_a_given_year_is_dated_there() -> None:
     ("Years ago, rebels attacked the village.", "attacked"),
     ("The group has carried out attacks in the region since 2015.", "attacks"),
     ("Militias have attacked convoys on this road for years.", "attacked"),
+    ("Militias have attacked convoys on this road in recent years.", "attacked"),
 ])
 def test_background_years_back_is_undated_not_this_weeks_news(text: str, trigger: str) -> None:
     assert _dated(text, trigger, "2024-12-16") == (None, None, None)
@@ -191,6 +192,7 @@ def test_background_in_a_dated_sentence_does_not_take_the_news_date() -> None:
     ("Gunmen attacked a checkpoint near the border.", "attacked"),
     ("The group has held rallies since Monday.", "rallies"),
     ("Police have arrested 40 people since 2023.", "arrested"),
+    ("Six died in the fiercest fighting in years near the border.", "fighting"),
 ])
 def test_news_without_a_date_keeps_the_publication_week(text: str, trigger: str) -> None:
     assert _dated(text, trigger, "2024-12-18") == ("2024-12-18", "week", None)

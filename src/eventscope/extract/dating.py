@@ -233,6 +233,7 @@ _BYGONE_PERIODS = frozenset({"genocide", "dictatorship", "apartheid", "revolutio
 _OLD_WARS = frozenset({"civil", "world", "cold", "independence", "liberation"})
 _LONG_SPANS = frozenset({"years", "decades", "decade", "generations", "centuries"})
 _ONCE = frozenset({"once", "formerly", "previously", "historically"})
+_BACK_THEN = frozenset({"recent", "past", "previous", "earlier", "former", "those"})
 _RECORD_OF = frozenset({"history", "anniversary", "legacy", "memory", "memorial",
                         "commemoration", "remembrance", "record"})
 _DECADE = re.compile(r"^(?:19|20)?['\u2019]?\d0['\u2019]?s$")
@@ -280,8 +281,10 @@ def _clause_cue(c: Token, published: date | None) -> str | None:
                 lemma == "war" and mods & _OLD_WARS)):
             return " ".join(t.text for t in c.subtree)
         if word in _SPAN_PREPS and p.lower_ in _LONG_SPANS and not any(
-                n.like_num for n in p.children):
-            return " ".join(t.text for t in c.subtree)  # "for years", "in recent years"
+                n.like_num for n in p.children) and (word != "in" or mods & _BACK_THEN):
+            # "for years", "over the years", "in recent years"; not "the fiercest
+            # fighting in years", which is this week's news
+            return " ".join(t.text for t in c.subtree)
         if word == "since":
             for t in p.subtree:
                 if t.like_num and len(t.text) == 4 and t.text[:2] in ("19", "20") \
