@@ -77,10 +77,13 @@ def read_example() -> Callable[[Path], tuple[str, str]]:
 
 @pytest.fixture(scope="session")
 def code() -> Callable[[str, str | None], list[Event]]:
+    """The rules alone (the readable first pass), without the learned event gate, which
+    tests/extract/test_gate.py tests."""
     nlp = load_nlp()
 
     def run(text: str, published: str | None = "2024-12-16") -> list[Event]:
-        return code_events(nlp(text), place_names(text), Article(text=text, published=published))
+        return code_events(nlp(text), place_names(text), Article(text=text, published=published),
+                           gated=False)
 
     return run
 

@@ -59,6 +59,7 @@ from .news import (
     news_pairs,
     print_news_report,
     score_news,
+    split_sentences,
     trigger_position,
 )
 from .plover import (
@@ -87,6 +88,6 @@ __all__ = [
     "load_news", "load_plover", "news_articles", "news_pairs", "parse_acled_actor",
     "plover_articles",
     "print_acled_report", "print_news_report", "print_plover_report", "reason_tally",
-    "run_extraction", "score_acled", "score_news", "score_plover", "top_event",
+    "run_extraction", "score_acled", "score_news", "score_plover", "split_sentences", "top_event",
     "trigger_position", "write_disagreements",
 ]

@@ -107,6 +107,27 @@ def _iso(published: str | None) -> str | None:
 
 
 _SPACE = re.compile(r"\s+")
+# The newsgold README's sentence rule (end punctuation, maybe a closing quote or bracket,
+# space, a capital or an opening quote; and blank lines), for labelling more text the
+# same way.
+_SENT = re.compile(r'(?:(?<=[.!?])|(?<=[.!?]["\')\]]))\s+(?=[A-Z"\'(\[])')
+_BLANK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text`` under the newsgold rule."""
+    seps = sorted([m.span() for m in _SENT.finditer(text)]
+                  + [m.span() for m in _BLANK.finditer(text)])
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for s, e in [*seps, (len(text), len(text))]:
+        if s > pos:
+            piece = text[pos:s]
+            st, en = pos + len(piece) - len(piece.lstrip()), pos + len(piece.rstrip())
+            if en > st:
+                out.append((st, en))
+        pos = max(pos, e)
+    return out
 
 
 def _loose(text: str) -> tuple[str, list[int]]:

@@ -32,6 +32,7 @@ from .actors import PRONOUNS, ActorCoder, Coding, phrase_tokens
 from .dating import dated_event, main_date, pick_date
 from .draft import Draft, dedupe, derive, drop_accused_content, fill_actor, mark_subordinate
 from .draft import features as event_features
+from .gate import article_subject, gate_features, load_gate
 from .implied import implied_actor
 from .lexicon import (
     ARMED_SECTORS,
@@ -362,8 +363,14 @@ def _code_one(doc: Doc, sent: Span, match: TriggerMatch, coder: ActorCoder,
 
 def code_events_with_features(
     doc: Doc, toponyms: list[Toponym], article: Article,
+    gate_rows: list[dict[str, float]] | None = None, *, gated: bool = True,
 ) -> list[tuple[Event, EventFeatures]]:
-    """Every event in ``doc`` (a parse of ``article.text``) with its score features."""
+    """Every event in ``doc`` (a parse of ``article.text``) with its score features.
+
+    Candidates the learned event gate (``gate``) judges no political event are dropped;
+    ``gated=False`` keeps what the rules alone find. With ``gate_rows`` (for training the
+    gate) every candidate is kept and its gate features are appended there, one per
+    returned event."""
     lexicon = load_triggers()
     cues = load_cues()
     dictionary = load_actor_dictionary()
@@ -375,10 +382,12 @@ def code_events_with_features(
                      else coder.named_country(doc))
     ref: ArticleRef = article.ref()
     calibrate = _calibrator()
+    gate = load_gate() if gated and gate_rows is None else None
+    subject = article_subject(doc, published) if gate or gate_rows is not None else None
     out: list[tuple[Event, EventFeatures]] = []
     carried: ResolvedDate | None = None  # the last date named in this paragraph
     text = doc.text  # built once: each access joins all tokens again
-    for sent in doc.sents:
+    for sent_index, sent in enumerate(doc.sents):
         start, end = _sentence_bounds(sent)
         sentence = text[start:end]
         if "\n" in text[sent.start_char:start] or (
@@ -404,6 +413,12 @@ def code_events_with_features(
         mark_subordinate(drafts)
         for d in dedupe(drafts):
             features = event_features(d)
+            if subject is not None:
+                gate_row = gate_features(d, sent, sent_index, subject, features)
+                if gate_rows is not None:
+                    gate_rows.append(gate_row)
+                elif gate is not None and not d.modality.negated and not gate.keeps(gate_row):
+                    continue  # a negated record says what did not happen: the gate keeps it
             raw = raw_score(features)
             confidence = calibrate(raw) if calibrate is not None else raw
             when, precision, date_text = dated_event(d.date, d.match.token, d.roles.governor,
@@ -427,9 +442,12 @@ def code_events_with_features(
     return out
 
 
-def code_events(doc: Doc, toponyms: list[Toponym], article: Article) -> list[Event]:
-    """PLOVER events of ``article`` from its parse ``doc`` and geoparsed ``toponyms``."""
-    return [event for event, _ in code_events_with_features(doc, toponyms, article)]
+def code_events(doc: Doc, toponyms: list[Toponym], article: Article, *,
+                gated: bool = True) -> list[Event]:
+    """PLOVER events of ``article`` from its parse ``doc`` and geoparsed ``toponyms``
+    (``gated=False``: the rules alone, without the learned event gate)."""
+    return [event for event, _ in code_events_with_features(doc, toponyms, article,
+                                                            gated=gated)]
 
 
 class _CallableModule(types.ModuleType):
