@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from eventscope.cli import app
 from eventscope.extract import code_events_with_features
 from eventscope.extract import gate as gate_module
 from eventscope.extract.gate import GateModel, GateModelError, load_gate, read_model
@@ -48,6 +50,16 @@ def test_a_corrupt_model_file_says_so_in_one_line(tmp_path: Path, content: str) 
     message = str(err.value)
     assert f"{path} is corrupt" in message and "train_event_gate.py" in message
     assert "\n" not in message
+
+
+def test_the_command_line_reports_a_missing_model_in_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.json"
+    result = CliRunner().invoke(app, ["extract", "-"], input="Protesters marched in Nairobi.",
+                                env={"EVENTSCOPE_GATE": str(missing)})
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(missing) in lines[0]
+    assert "python scripts/train_event_gate.py" in lines[0]
 
 
 def test_the_setting_chooses_the_model_or_turns_the_gate_off(

@@ -40,6 +40,7 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Doc, Span, Token
 
+from ..nlp import ModelNotInstalled
 from .draft import Draft, features
 from .score import EventFeatures, raw_score
 
@@ -57,8 +58,9 @@ _QUOTES = frozenset('"“”')
 _NONHUMAN = frozenset({"natural_force", "vehicle", "substance", "device", "illness", "animal"})
 
 
-class GateModelError(RuntimeError):
-    """The gate's model file is missing or unreadable."""
+class GateModelError(ModelNotInstalled):
+    """The gate's model file is missing or unreadable (a model the coder needs that is not
+    there, so the commands report it as they report a missing spaCy model)."""
 
 
 @dataclass(frozen=True)
