@@ -143,8 +143,15 @@ class PetrarchLayer:
             self.agents.setdefault(agent.tokens[0], []).append(agent)
 
     def sort(self) -> None:
-        for actors in self.actors.values():
+        for first, actors in self.actors.items():
             actors.sort(key=lambda a: -len(a.tokens))
+            # a one-word person's name that begins other people's names ("Hassan",
+            # "Hussein") is a given name: alone it says nothing of who is meant
+            if any(len(a.tokens) == 1 and a.kind == "person" for a in actors):
+                names = {a.name for a in actors if a.kind == "person"}
+                if len(names) > 1:
+                    self.actors[first] = [a for a in actors
+                                          if len(a.tokens) > 1 or a.kind != "person"]
         for agents in self.agents.values():
             agents.sort(key=lambda a: -len(a.tokens))
 
@@ -346,10 +353,12 @@ def _actor_blocks(lines: Sequence[str], label: str,
 
 
 def _kind(block: _Block, roles: Sequence[Role], codes: Sequence[str]) -> str:
+    """Codes with no role ("ARMENIA_ [ARM >911221]": from independence on) name a
+    country or its places; dated roles or a CountryInfo note, a person."""
+    if codes and all(r.sector is None for r in roles) and "countryinfo" not in block.note.lower():
+        return "country"
     if any(r.dated for r in roles) or "countryinfo" in block.note.lower():
         return "person"
-    if len(codes) == 1 and len(codes[0]) == 3 and roles and roles[0].sector is None:
-        return "country"
     return "group"
 
 
