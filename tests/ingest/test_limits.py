@@ -284,6 +284,7 @@ def test_a_page_whose_canonical_url_is_not_http_keeps_no_url() -> None:
 @pytest.mark.parametrize("url", [
     "javascript:alert(document.cookie)", "data:text/html,<script>alert(1)</script>",
     "JaVaScRiPt:alert(1)", "ftp://example.org/a", "//example.org/a", "https://", "http://a b",
+    "http:///path", "http://[::1", "https://ex\x00ample.org",
 ])
 def test_only_http_urls_are_accepted(tmp_path: Path, url: str) -> None:
     assert not is_web_url(url)
@@ -293,6 +294,7 @@ def test_only_http_urls_are_accepted(tmp_path: Path, url: str) -> None:
     assert "has a 'url' that is not an http(s) address" in one_line(item)
 
 
-@pytest.mark.parametrize("url", ["https://example.org/a?b=c", "HTTP://EXAMPLE.ORG"])
+@pytest.mark.parametrize("url", ["https://example.org/a?b=c", "HTTP://EXAMPLE.ORG",
+                                 "http://[::1]:8000/x", "https://user@example.org"])
 def test_web_urls_are_kept(url: str) -> None:
     assert is_web_url(url)

@@ -25,6 +25,7 @@ import codecs
 import datetime as dt
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -167,9 +168,14 @@ def metadata_field(name: str, value: Any, source: str, *, numbers: bool = False)
 def is_web_url(value: str) -> bool:
     """Whether ``value`` is an absolute http or https address (the only links stored:
     a javascript: or data: URL would run in the page that shows it)."""
-    scheme, sep, rest = value.strip().partition(":")
-    return bool(sep) and scheme.lower() in ("http", "https") and rest.startswith("//") and (
-        len(rest) > 2) and not any(c.isspace() or ord(c) < 32 for c in value.strip())
+    value = value.strip()
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 class _NoAliasLoader(yaml.SafeLoader):
