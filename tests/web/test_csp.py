@@ -29,3 +29,33 @@ def test_the_page_runs_within_its_policy(browser: Browser, served: Served) -> No
 
 def test_the_api_docs_run_within_their_policy(browser: Browser, served: Served) -> None:
     assert violations(browser, served.url + "docs", ".swagger-ui .opblock") == []
+
+
+def test_a_stored_url_that_is_not_http_is_shown_as_text(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A store written before ingest refused such URLs may hold one: the page shows it
+    and links nothing."""
+    from webdata import serve
+
+    from eventscope.record import Article, Event, Evidence, make_event_id
+    from eventscope.store import Store
+
+    db = tmp_path_factory.mktemp("oldurl") / "events.db"
+    article = Article(text="Crowds marched in Lima.", url="javascript:alert(document.domain)",
+                      published="2024-02-07")
+    event = Event(event_id=make_event_id(article.article_id, 0, 23, "PROTEST"),
+                  event_type="PROTEST", confidence=0.7, date="2024-02-07",
+                  evidence=Evidence(sentence=article.text, start=0, end=23, trigger="marched"),
+                  article=article.ref())
+    with Store(db) as store:
+        store.add(article, [event])
+    for served in serve(db, 1):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(served.url)
+        page.locator("#list li").first.click()
+        page.wait_for_selector("#detail mark")
+        assert page.locator("#detail a[href^='javascript']").count() == 0
+        assert "javascript:alert(document.domain)" in page.locator("#detail").inner_text()
+        context.close()

@@ -80,7 +80,12 @@ export class Detail {
     const source = [article.title, article.outlet, article.published].filter(Boolean).join(" · ");
     row("article", source || article.article_id);
     if (article.url) {
-      const a = el("a", { href: article.url, rel: "noopener noreferrer", target: "_blank" }, article.url);
+      // Only web addresses become links (a store written before ingest refused others may
+      // hold a javascript: one); anything else is shown as text.
+      const web = /^https?:\/\//i.test(article.url);
+      const a = web
+        ? el("a", { href: article.url, rel: "noopener noreferrer", target: "_blank" }, article.url)
+        : el("span", {}, article.url);
       dl.lastChild.append(el("br"), a);
     }
 
