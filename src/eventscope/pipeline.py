@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 from .budget import OverBudget, Skipped, default_budget, time_budget
 from .extract import code_events
+from .extract.lexicon import load_actor_dictionary
 from .geo import geoparse_doc
 from .nlp import load_nlp, pipe_pieces
 from .parallel import chunks, forked_map, worker_model
@@ -149,6 +150,7 @@ def process_many(
     global _bias, _budget
     _bias, _budget = country_bias, seconds
     geoparse_doc(nlp("Paris"), nlp)  # warm the gazetteer before forking
+    load_actor_dictionary()  # and the actor dictionary (tens of thousands of names)
     for done in forked_map(_work, chunks(articles, batch_size), n_process=n_process,
                            model=model):
         yield from done

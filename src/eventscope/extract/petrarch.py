@@ -71,7 +71,7 @@ class PetrarchWarning(UserWarning):
     """A dictionary line or row that could not be used; the message names file and line."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Role:
     """What a name stands for, maybe only between two dates (inclusive)."""
 
@@ -92,7 +92,7 @@ class Role:
         return f"{self.country or ''}/{self.sector or ''}@{span}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportedActor:
     tokens: tuple[str, ...]
     name: str
@@ -115,7 +115,7 @@ class ImportedActor:
         return max(dated, key=lambda r: (r.end or date.max, r.start or date.min))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportedAgent:
     tokens: tuple[str, ...]
     sector: str
@@ -564,14 +564,16 @@ def _parse_roles(cell: str) -> tuple[Role, ...]:
 
 def _rows(path: Path) -> Iterable[tuple[int, list[str], list[str]]]:
     header: list[str] | None = None
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        if header is None:
-            header = cells
-            continue
-        yield n, header, cells
+    with path.open(encoding="utf-8") as handle:
+        for n, raw in enumerate(handle, 1):
+            line = raw.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            cells = line.split("\t")
+            if header is None:
+                header = cells
+                continue
+            yield n, header, cells
 
 
 def read_layer(actors_path: Path | None, agents_path: Path | None,
