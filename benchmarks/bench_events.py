@@ -23,9 +23,12 @@ from bench_api import fill  # noqa: E402 - the same synthetic store
 
 def peak_mb(args: list[str]) -> tuple[float, float]:
     """(peak RSS in MB, seconds) of ``eventscope`` run with ``args``, in a fresh process."""
-    code = ("import resource, sys; from eventscope.cli import app\n"
+    # VmHWM of the process's own memory map: ru_maxrss would carry over the peak of the
+    # parent it was forked from (this script, which filled the store).
+    code = ("import re, sys; from eventscope.cli import app\n"
             "try:\n    app(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
+            "status = open('/proc/self/status').read()\n"
+            "print(re.search(r'VmHWM:\\s+(\\d+)', status).group(1), file=sys.stderr)")
     began = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True, check=True)
