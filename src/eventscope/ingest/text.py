@@ -33,9 +33,9 @@ from ..record import Article
 from .errors import BadDate, BinaryInput, EmptyInput, MalformedRecord, NotUtf8, TooLarge
 from .published import normalise_published
 
-# Parsing and coding cost grows with an article's length (about 3 GB of memory for 1 MB of
-# text, in issue 12's measurements), so one article is at most 2 MB; news rarely passes
-# 100 kB.
+# One article is at most 2 MB: its parse and coding take time (and, unwindowed, memory)
+# that grows with its length, and news rarely passes 100 kB; anything longer is more
+# likely a dump or an attack than a report.
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 MAX_BYTES = MAX_ARTICLE_BYTES  # the older name
 LIMIT_LABEL = f"{MAX_ARTICLE_BYTES // 2**20} MB"
