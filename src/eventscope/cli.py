@@ -419,6 +419,47 @@ def events(
 
 
 @app.command()
+def incidents(
+    db: DbOption = Path("eventscope.db"),
+    types: TypeOption = None,
+    actor: ActorOption = None,
+    country: CountryOption = None,
+    sector: SectorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    near: NearOption = None,
+    bbox: BboxOption = None,
+    text: TextOption = None,
+    min_confidence: ConfidenceOption = None,
+    hedged: HedgedOption = None,
+    negated: NegatedOption = None,
+    min_sources: Annotated[
+        int | None, typer.Option(min=1, help="Only incidents reported by at least N outlets.")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, jsonl, csv or geojson.")
+    ] = "table",
+    limit: Annotated[int, typer.Option(min=1, help="At most this many incidents.")] = 50,
+) -> None:
+    """Query the stored incidents (the events of all reports of one real-world event),
+    oldest first. The filters are those of ``events``: an incident matches when one of
+    its events does.
+
+      eventscope incidents --type ASSAULT --min-sources 3
+
+      eventscope incidents --country USA --since 2024-01 --format geojson
+    """
+    from .cli_incidents import show_incidents
+
+    flt = _filter(
+        types=types or (), actor=actor, country=country, sector=sector, since=since,
+        until=until, near=near, bbox=bbox, text=text, min_confidence=min_confidence,
+        hedged=hedged, negated=negated,
+    )
+    show_incidents(db, flt, min_sources=min_sources, fmt=fmt, limit=limit)
+
+
+@app.command()
 def export(
     out: Annotated[
         Path, typer.Argument(help="Output file; '-' writes jsonl, csv or geojson to stdout.")

@@ -82,6 +82,14 @@ class Evidence(_Model):
     trigger: str = Field(description="The word(s) that triggered the event type.")
 
 
+class ArticleSource(_Model):
+    """One place an article's text was seen: an exact copy elsewhere is another source."""
+
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+
+
 class ArticleRef(_Model):
     """The article an event came from, as carried on each record."""
 
@@ -90,6 +98,9 @@ class ArticleRef(_Model):
     title: str | None = None
     published: str | None = Field(None, description="ISO date of publication.")
     outlet: str | None = None
+    sources: list[ArticleSource] = Field(
+        default_factory=list, description="Every place the same text was seen (url, "
+        "outlet, published), the first one included; empty outside a store.")
 
 
 class Event(_Model):
@@ -110,6 +121,9 @@ class Event(_Model):
     hedged: bool = False
     negated: bool = False
     confidence: float = Field(ge=0.0, le=1.0)
+    incident_id: str | None = Field(
+        default=None, description="The incident in a store: the events reporting the same "
+        "real-world event; null from extract without a store.")
     article: ArticleRef
 
     def to_json(self) -> str:
@@ -145,7 +159,6 @@ class Article(_Model):
     def from_source(self, source: str) -> Article:
         self._source = source
         return self
-
 
     @property
     def content_hash(self) -> str:

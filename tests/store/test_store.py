@@ -10,13 +10,16 @@ import pytest
 
 from eventscope.record import Actor, Article, Event
 from eventscope.store import Filter, Store, StoreError
+from eventscope.store.schema import SCHEMA_VERSION
 
 
 def test_events_come_back_exactly_as_stored(store: Store, coded) -> None:
     stored = {e.event_id: e for e in store.iter_events()}
     for _, events in coded:
         for event in events:
-            assert stored[event.event_id] == event
+            # the store adds the incident (store/incidents.py); the rest is as given
+            assert stored[event.event_id].incident_id is not None
+            assert stored[event.event_id].model_copy(update={"incident_id": None}) == event
 
 
 def test_the_same_text_is_stored_once(store: Store, articles, make_event) -> None:
@@ -206,13 +209,19 @@ def test_an_implied_actor_comes_back_implied(tmp_path: Path, articles, make_even
     event = make_event(article, "PROTEST", 0, actor=crowd)
     db = Store(tmp_path / "implied.db")
     assert db.add(article, [event])
-    assert db.get_event(event.event_id) == event
+    assert db.get_event(event.event_id) == event.model_copy(
+        update={"incident_id": event.event_id})  # alone: its own incident
 
 
 def _as_version_1(path: Path) -> None:
     """Make a current store look like one written before implied actors existed."""
     conn = sqlite3.connect(path)
     conn.execute("ALTER TABLE events DROP COLUMN actor_implied")
+    # nor incidents and the edit log (schema 3)
+    conn.execute("DROP INDEX ix_events_incident")
+    conn.execute("ALTER TABLE events DROP COLUMN incident_id")
+    for table in ("incidents", "article_keys", "changes", "incident_rtree"):
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
@@ -239,13 +248,14 @@ def test_a_store_from_before_implied_actors_still_opens(store: Store, tmp_path: 
     assert _version(path) == "1"
 
     writer = Store(path)  # upgraded on opening for writing, nothing lost
-    assert _version(path) == "2"
+    assert _version(path) == SCHEMA_VERSION
     assert {e.event_id: e for e in writer.iter_events()} == before
     article = Article(text="A protest was held outside the town hall on Friday.")
     crowd = Actor(text=None, name="Protesters", sector="PPL", implied=True)
     event = make_event(article, "PROTEST", 0, actor=crowd)
     assert writer.add(article, [event])
-    assert writer.get_event(event.event_id) == event
+    assert writer.get_event(event.event_id) == event.model_copy(
+        update={"incident_id": event.event_id})
 
 
 def test_a_store_of_a_newer_version_is_refused(store: Store, tmp_path: Path) -> None:

@@ -96,6 +96,10 @@ def create_app(
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     install_handlers(app)
 
+    from .incidents import add_incident_routes
+
+    add_incident_routes(app, store)
+
     @app.get("/api/events", tags=["events"], response_model=EventPage, responses={
         **ERRORS, 200: {"content": {MEDIA_TYPES["geojson"]: {}, MEDIA_TYPES["csv"]: {}}},
     })

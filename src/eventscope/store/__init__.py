@@ -149,6 +149,7 @@ class Store:
                 self._write(conn, article, article_events, duplicate_of, signature, bands)
         except IntegrityError as exc:
             if self.has_article(article.content_hash):
+                self.add_copy(article)  # an exact copy elsewhere: another source of it
                 return False
             raise self._conflict(article, exc) from None
         except SQLAlchemyError as exc:
@@ -168,6 +169,10 @@ class Store:
                     known = conn.execute(select(articles.c.id).where(
                         articles.c.content_hash == article.content_hash)).first()
                     if known is not None or article.content_hash in seen.values():
+                        if known is not None:  # an exact copy elsewhere: another source
+                            from .changes import ChangeLog
+                            from .incidents import add_copy
+                            add_copy(conn, article, ChangeLog(conn))
                         added.append(False)
                         continue
                     if article.article_id in seen:
@@ -193,11 +198,39 @@ class Store:
         row = article_row(article, now) | {"duplicate_of": duplicate_of, "minhash": signature}
         conn.execute(insert(articles), row)
         if unique:
-            conn.execute(insert(events),
-                         [event_row(ev, article.article_id) for ev in unique.values()])
+            # the store decides incidents (below), whatever a record came in with
+            conn.execute(insert(events), [event_row(ev, article.article_id)
+                                          | {"incident_id": None} for ev in unique.values()])
         if bands:
             conn.execute(insert(article_bands),
                          [{"band": b, "article_id": article.article_id} for b in bands])
+        if unique:
+            self._assign_incidents(conn, article.article_id)
+
+    def _assign_incidents(self, conn: Connection, article_id: str) -> None:
+        """Put the article's new events into incidents and log them, in the transaction
+        that stores them (so a kill leaves both or neither)."""
+        from .changes import ChangeLog
+        from .incidents import Assigner
+
+        pks = conn.execute(select(events.c.pk).where(
+            events.c.article_id == article_id, events.c.incident_id.is_(None))).scalars().all()
+        assigner = Assigner(conn, ChangeLog(conn))
+        assigner.assign(pks)
+        assigner.finish()
+
+    def add_copy(self, article: Article) -> bool:
+        """Record ``article``, an exact copy of a stored text seen at another URL or
+        outlet, as another source of the stored article (counted by its incidents).
+        False when the text is not stored or this source is already known."""
+        from .changes import ChangeLog
+        from .incidents import add_copy
+
+        try:
+            with self.engine.begin() as conn:
+                return add_copy(conn, article, ChangeLog(conn))
+        except SQLAlchemyError as exc:
+            raise self.backend.error(exc) from None
 
     def _conflict(self, article: Article, exc: IntegrityError) -> StoreError:
         if self.get_article(article.article_id) is not None:
@@ -317,6 +350,13 @@ class Store:
         """The events of one article in text order."""
         statement = self._select_events(None).where(events.c.article_id == article_id)
         rows = self._run(statement.order_by(events.c.evidence_start, events.c.event_id))
+        return [event_from_row(row) for row in rows]
+
+    def events_of_incident(self, incident_id: str) -> list[Event]:
+        """The events of one incident, article by article (by date) in text order."""
+        statement = self._select_events(None).where(events.c.incident_id == incident_id)
+        rows = self._run(statement.order_by(articles.c.published, events.c.article_id,
+                                            events.c.evidence_start, events.c.event_id))
         return [event_from_row(row) for row in rows]
 
     def article_count(self) -> int:

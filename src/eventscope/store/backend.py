@@ -30,7 +30,7 @@ from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..geodesy import EARTH_RADIUS_KM, haversine_km
-from .schema import events
+from .schema import INCIDENT_RTREE, events
 
 
 class StoreError(RuntimeError):
@@ -117,6 +117,7 @@ class SQLiteBackend:
         " DELETE FROM events_rtree WHERE id = old.pk;"
         " DELETE FROM events_fts WHERE rowid = old.pk;"
         "END",
+        INCIDENT_RTREE,
     )
 
     def __init__(self, path: Path, *, read_only: bool, busy_timeout: float) -> None:

@@ -25,11 +25,15 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from ..record import Actor, Article, ArticleRef, Event, Evidence, Location
 
-# Version 2 added events.actor_implied; :data:`MIGRATIONS` brings older stores up to date.
-SCHEMA_VERSION = "2"
+# Version 2 added events.actor_implied; version 3 incidents (events.incident_id, the
+# incidents and article_keys tables, the R*Tree they are matched through) and the edit log
+# (changes). :data:`MIGRATIONS` brings older stores up to date.
+SCHEMA_VERSION = "3"
 
 metadata = MetaData()
 
@@ -102,12 +106,76 @@ events = Table(
     Column("hedged", Boolean, nullable=False),
     Column("negated", Boolean, nullable=False),
     Column("confidence", Float, nullable=False),
+    # The incident (store/incidents.py): the smallest event id among the events that
+    # report the same real-world event; set in the transaction that stores the event.
+    Column("incident_id", String(40)),
     # Pages are ordered by (date, event_id): these indexes serve that order directly,
     # alone or after an equality on the type.
     Index("ix_events_date", "date", "event_id"),
     Index("ix_events_type_date", "event_type", "date", "event_id"),
     Index("ix_events_article", "article_id", "evidence_start"),
     Index("ix_events_country", "country", "date"),
+    Index("ix_events_incident", "incident_id"),
+)
+
+# -- incidents and the edit log (schema 3; see store/incidents.py, store/changes.py) --
+
+# One row per incident, its consensus fields kept up to date as reports join it.
+incidents = Table(
+    "incidents", metadata,
+    Column("id", String(40), primary_key=True),  # its smallest member event id
+    Column("event_type", String(10), nullable=False),
+    Column("date", String(10)),
+    Column("date_precision", String(5)),
+    Column("location_name", Text),
+    Column("geonameid", Integer),
+    Column("country", String(8)),
+    Column("admin1", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("precision", Integer),
+    Column("actor_name", Text),
+    Column("actor_country", String(8)),
+    Column("target_name", Text),
+    Column("target_country", String(8)),
+    Column("n_events", Integer, nullable=False),
+    Column("n_articles", Integer, nullable=False),
+    Column("n_sources", Integer, nullable=False),
+    Column("first_seen", String(10)),
+    Column("last_seen", String(10)),
+    Column("confidence", Float, nullable=False),
+    Index("ix_incidents_date", "date", "id"),
+    Index("ix_incidents_sources", "n_sources"),
+)
+
+# The names and figures of each stored article that incident matching compares.
+article_keys = Table(
+    "article_keys", metadata,
+    Column("article_id", String, ForeignKey("articles.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("keys", Text, nullable=False),  # space-separated
+)
+
+# Where each matchable event lies in space and time, widened by how far apart two reports
+# of one incident may be: events whose boxes overlap are candidates (store/incidents.py).
+# SQLite's R*Tree (a PostGIS backend would use a GiST index over the same boxes).
+INCIDENT_RTREE = ("CREATE VIRTUAL TABLE IF NOT EXISTS incident_rtree USING rtree("
+                  "id, min_lon, max_lon, min_lat, max_lat, min_day, max_day)")
+
+# The edit log: every change to events and incidents, with the database version (one per
+# writing transaction, increasing), the coder that made it and when.
+changes = Table(
+    "changes", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(8), nullable=False),  # event, incident
+    Column("op", String(8), nullable=False),  # added, changed, merged, removed
+    Column("id", String(40), nullable=False),
+    Column("detail", Text),  # JSON: changed fields, or the incident merged into
+    Column("coder_version", String(40), nullable=False),
+    Column("at", String(32), nullable=False),
+    Index("ix_changes_version", "version"),
+    Index("ix_changes_id", "id", "version"),
 )
 
 # -- the living database (eventscope watch): feeds, what was seen, watchlists, alerts --
@@ -192,6 +260,14 @@ _ACTOR_FIELDS = ("text", "name", "country", "sector")
 MIGRATIONS: dict[str, tuple[str, list[str]]] = {
     # actors stored before implied actors existed were all named
     "1": ("2", ["ALTER TABLE events ADD COLUMN actor_implied BOOLEAN NOT NULL DEFAULT 0"]),
+    # incidents start empty: store/incidents.py assigns the stored events when first asked
+    "2": ("3", ["ALTER TABLE events ADD COLUMN incident_id VARCHAR(40)",
+                "CREATE INDEX IF NOT EXISTS ix_events_incident ON events (incident_id)",
+                INCIDENT_RTREE,
+                *(str(CreateTable(t, if_not_exists=True).compile(dialect=sqlite.dialect()))
+                  for t in (incidents, article_keys, changes, article_sources)),
+                *(str(CreateIndex(i, if_not_exists=True).compile(dialect=sqlite.dialect()))
+                  for t in (incidents, changes, article_sources) for i in t.indexes)]),
 }
 _LOCATION_COLUMNS = {
     "text": "location_text", "name": "location_name", "geonameid": "geonameid",
@@ -217,7 +293,7 @@ def event_row(event: Event, article_id: str) -> dict[str, Any]:
         "evidence_sentence": event.evidence.sentence, "evidence_start": event.evidence.start,
         "evidence_end": event.evidence.end, "evidence_trigger": event.evidence.trigger,
         "attribution": event.attribution, "hedged": event.hedged, "negated": event.negated,
-        "confidence": event.confidence,
+        "confidence": event.confidence, "incident_id": event.incident_id,
     }
     for role in ("actor", "target"):
         actor: Actor | None = getattr(event, role)
@@ -251,6 +327,7 @@ def event_from_row(row: Mapping[str, Any]) -> Event:
         ),
         attribution=row["attribution"], hedged=bool(row["hedged"]),
         negated=bool(row["negated"]), confidence=row["confidence"],
+        incident_id=row.get("incident_id"),
         article=ArticleRef(
             article_id=row["article_id"], url=row["url"], title=row["title"],
             published=row["published"], outlet=row["outlet"],
