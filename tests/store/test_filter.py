@@ -3,6 +3,8 @@ and one message naming the parameter and the value when they are wrong."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from eventscope.store.filter import Filter
@@ -51,3 +53,15 @@ def test_bad_values_name_the_parameter_and_value(options: dict, message: str) ->
     with pytest.raises(ValueError) as info:
         Filter.parse(**options)
     assert str(info.value).startswith(message)
+
+
+@pytest.mark.parametrize(("option", "value", "problem"), [
+    ("text", "a\x00b", "contains a control character (U+0000)"),
+    ("actor", "\x1b[31m", "contains a control character (U+001B)"),
+    ("actor", "caf\udce9", "is not valid UTF-8 text"),  # a non-UTF-8 command-line argument
+    ("text", "\udcff", "is not valid UTF-8 text"),
+])
+def test_text_filters_refuse_what_no_one_types(option: str, value: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(problem)) as caught:
+        Filter.parse(**{option: value})
+    assert str(caught.value).startswith(f"{option} ")

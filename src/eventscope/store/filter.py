@@ -77,6 +77,9 @@ def _no_controls(name: str, value: str | None) -> str | None:
         if bad is not None:
             raise ValueError(f"{name} {value[:40]!r}: contains a control character "
                              f"(U+{ord(bad):04X})")
+        # a command-line argument that was not UTF-8 arrives with its bytes as surrogates
+        if any("\ud800" <= c <= "\udfff" for c in value):
+            raise ValueError(f"{name} {value[:40]!r}: is not valid UTF-8 text")
     return value
 
 
