@@ -405,3 +405,25 @@ def test_extract_refuses_an_implausible_published_date(tmp_path: Path, value: st
     result = run("extract", str(path), "--published", value)
     assert result.exit_code == 1
     assert result.stderr.strip() == f"eventscope: error: --published {value!r}: {problem}"
+
+
+def test_serve_answers_to_its_names_and_warns_beyond_localhost(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    import eventscope.api
+
+    seen: dict = {}
+    real = eventscope.api.create_app
+    monkeypatch.setattr(eventscope.api, "create_app",
+                        lambda *a, **kw: seen.update(kw) or real(*a, **kw))
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: None)
+    monkeypatch.setenv("EVENTSCOPE_ALLOWED_HOSTS", "a.example, b.example")
+    local = run("serve", "--db", str(db), "--allow-host", "events.example.org")
+    assert local.exit_code == 0 and "warning" not in local.stderr
+    assert seen["hosts"] == {"127.0.0.1", "localhost", "::1", "events.example.org",
+                             "a.example", "b.example"}
+    wide = run("serve", "--db", str(db), "--host", "0.0.0.0")  # noqa: S104
+    assert "put an HTTPS proxy in front (docs/security.md)" in wide.stderr
+    assert "0.0.0.0" not in seen["hosts"]
