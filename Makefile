@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= eventscope.db
 
-.PHONY: run test lint typecheck pytest bench bench-geo bench-api bench-import bench-watch install gazetteer clean vendor-web
+.PHONY: run test lint typecheck pytest bench bench-geo bench-bounded bench-api bench-import bench-watch install gazetteer clean vendor-web
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -52,6 +52,9 @@ bench: gazetteer
 
 bench-geo: gazetteer
 	$(BIN)/python benchmarks/bench_geo.py
+
+bench-bounded: gazetteer
+	$(BIN)/python benchmarks/bench_bounded.py
 
 bench-api: gazetteer
 	$(BIN)/python benchmarks/bench_api.py

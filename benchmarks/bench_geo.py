@@ -44,7 +44,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from eventscope.geo import geoparse_doc, resolve
-from eventscope.geo.api import parse_for_geo, toponyms
+from eventscope.geo.api import parse_for_geo, resolve_doc
 from eventscope.geo.fold import fold
 from eventscope.geo.gazetteer import get_gazetteer
 from eventscope.geo.recognize import Mention, recognize
@@ -122,7 +122,7 @@ def run(docs: list[dict], corpus: str, seconds: list[float],
     # What geoparse_doc does with no bias, timed; the mentions are kept for the biases.
     t0 = time.perf_counter()
     mentions = [_recognized(doc, nlp) for doc in parsed]
-    ours = [toponyms(m, resolve.resolve(m)) for m in mentions]
+    ours = [resolve_doc(doc, m, nlp) for doc, m in zip(parsed, mentions, strict=True)]
     t_geo = time.perf_counter() - t0
     t0 = time.perf_counter()
     base = [baseline_doc(doc) for doc in parsed]
@@ -150,8 +150,8 @@ def run(docs: list[dict], corpus: str, seconds: list[float],
             resolve.BIAS_ODDS = odds
             line = [f"| {corpus} | {odds:g} |"]
             for biases in (majority, wrong):
-                preds = [toponyms(m, resolve.resolve(m, country_bias={b} if b else ()))
-                         for m, b in zip(mentions, biases, strict=True)]
+                preds = [resolve_doc(doc, m, nlp, {b} if b else ())
+                         for doc, m, b in zip(parsed, mentions, biases, strict=True)]
                 s = scored(preds)
                 line.append(f" {s.acc_found:.3f} ({s.acc_found - mine.acc_found:+.3f}) | "
                             f"{s.region_found:.3f} ({s.region_found - mine.region_found:+.3f})"

@@ -111,7 +111,8 @@ def test_ingest_passes_the_bias_to_the_pipeline(monkeypatch: pytest.MonkeyPatch,
                                                 tmp_path: Path) -> None:
     seen: list[object] = []
 
-    def processor(n_process: int, model: str | None, country_bias: object = None) -> object:
+    def processor(n_process: int, model: str | None, country_bias: object = None,
+                  budget: object = None) -> object:
         from standins import one_protest_each
 
         seen.append(country_bias)

@@ -7,7 +7,7 @@ import pytest
 import spacy
 
 from eventscope.geo import geoparse
-from eventscope.geo.recognize import _doc_words, dictionary_words, spelling_variants
+from eventscope.geo.recognize import dictionary_words, doc_words, spelling_variants
 from eventscope.nlp import load_nlp
 from eventscope.record import Toponym
 
@@ -90,10 +90,10 @@ def test_one_typing_slip_in_a_city_name_is_forgiven() -> None:
 def test_the_word_list_comes_from_the_pipeline_that_parsed_the_doc() -> None:
     blank = spacy.blank("en")
     assert dictionary_words(blank) == frozenset()  # no lemmatizer, no word list
-    assert _doc_words(blank("Grenade attacks")) == frozenset()
+    assert doc_words(blank("Grenade attacks")) == frozenset()
     nlp = load_nlp()
     assert "grenade" in dictionary_words(nlp)
-    assert _doc_words(nlp("Grenade attacks")) is dictionary_words(nlp)
+    assert doc_words(nlp("Grenade attacks")) is dictionary_words(nlp)
 
 
 def test_a_word_that_begins_arabic_names_is_not_a_town_before_the_rest() -> None:

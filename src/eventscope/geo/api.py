@@ -14,8 +14,9 @@ from ..parallel import chunks, forked_map, worker_model
 from ..record import Toponym
 from .fold import fold
 from .gazetteer import KIND_DEMONYM, Place, get_gazetteer
-from .recognize import Mention, recognize
+from .recognize import Mention, dictionary_words, doc_words, recognize
 from .resolve import COUNTRY_CODES, default_country_bias, resolve
+from .spanfilter import keep
 
 # ACLED precision 3: first-level regions and anything larger.
 _WIDE_CODES = {"ADM1", "CONT", "RGN", "OCN", "SEA", "GULF", "MTS", *COUNTRY_CODES}
@@ -29,16 +30,27 @@ def geoparse_doc(doc: Doc, nlp: Language | None = None,
     EVENTSCOPE_COUNTRY_BIAS)."""
     if not doc.text.strip():
         return []
-    bias = default_country_bias() if country_bias is None else country_bias
     mentions = recognize(doc, get_gazetteer(), nlp)
-    return toponyms(mentions, resolve(mentions, country_bias=bias))
+    return resolve_doc(doc, mentions, nlp, country_bias)
+
+
+def resolve_doc(doc: Doc, mentions: list[Mention], nlp: Language | None = None,
+                country_bias: Collection[str] | None = None) -> list[Toponym]:
+    """The toponyms of ``doc`` from its recognised ``mentions``: resolved, then only those
+    the span filter takes for places in this text (:mod:`~eventscope.geo.spanfilter`).
+    Split from :func:`geoparse_doc` so that a benchmark can resolve one recognition under
+    several country biases."""
+    bias = default_country_bias() if country_bias is None else country_bias
+    resolved = resolve(mentions, country_bias=bias)
+    words = dictionary_words(nlp) if nlp is not None else doc_words(doc)
+    kept = keep(doc, mentions, resolved, words)
+    return toponyms([m for m, k in zip(mentions, kept, strict=True) if k],
+                    [r for r, k in zip(resolved, kept, strict=True) if k])
 
 
 def toponyms(mentions: list[Mention],
              resolved: list[tuple[Place | None, float]]) -> list[Toponym]:
-    """The records of recognised ``mentions`` and what :func:`resolve` chose for them
-    (split from :func:`geoparse_doc` so that a benchmark can resolve one recognition
-    under several country biases)."""
+    """The records of recognised ``mentions`` and what :func:`resolve` chose for them."""
     out = []
     for m, (place, prob) in zip(mentions, resolved, strict=True):
         if place is None:

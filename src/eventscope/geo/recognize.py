@@ -194,7 +194,7 @@ def dictionary_words(nlp: Language) -> frozenset[str]:
     return words
 
 
-def _doc_words(doc: Doc) -> frozenset[str]:
+def doc_words(doc: Doc) -> frozenset[str]:
     """The dictionary words of the pipeline that parsed ``doc``: one seen before by
     :func:`dictionary_words`, else the configured shared pipeline (callers with another
     pipeline pass it to :func:`recognize`)."""
@@ -421,7 +421,7 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
     connectors, _, not_places, abbrev = _lexicon()
     articles, name_heads = _place_words()[0], _place_words()[3]
     text = doc.text
-    words = dictionary_words(nlp) if nlp is not None else _doc_words(doc)
+    words = dictionary_words(nlp) if nlp is not None else doc_words(doc)
     grams = _ngrams(doc, text)
     ents = [span for e in doc.ents if e.label_ in PLACE_LABELS or e.label_ == "NORP"
             if (span := _trim(e)) is not None]
