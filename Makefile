@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= eventscope.db
 
-.PHONY: run test lint typecheck pytest bench bench-geo bench-bounded bench-api bench-import bench-watch install gazetteer clean vendor-web
+.PHONY: run test lint typecheck pytest bench bench-geo bench-bounded bench-api bench-import bench-watch bench-incidents install gazetteer clean vendor-web
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -66,6 +66,12 @@ bench-import: $(STAMP)
 
 bench-watch: gazetteer
 	$(BIN)/python benchmarks/bench_watch.py
+
+# Incidents: B-cubed/pairwise F1 on ../shared/data/cluster (coded events cached in /tmp),
+# thresholds cross-validated by dataset; then the cost per article at 10k/100k/1M events.
+bench-incidents: gazetteer
+	$(BIN)/python benchmarks/bench_incidents.py --cv
+	$(BIN)/python benchmarks/bench_incidents.py --cost
 
 # Re-fetch the page's libraries and basemap from npm (the results are committed).
 vendor-web:

@@ -460,6 +460,46 @@ def incidents(
 
 
 @app.command()
+def recode(
+    db: DbOption = Path("eventscope.db"),
+    since: Annotated[
+        str | None, typer.Option(help="Only articles published on or after this date.")
+    ] = None,
+    types: TypeOption = None,
+    actor: ActorOption = None,
+    country: CountryOption = None,
+    sector: SectorOption = None,
+    until: UntilOption = None,
+    near: NearOption = None,
+    bbox: BboxOption = None,
+    text: TextOption = None,
+    n_process: NProcessOption = 1,
+    model: ModelOption = None,
+    time_budget: TimeBudgetOption = None,
+) -> None:
+    """Re-code stored articles with the current coder and log every difference.
+
+    Events that say the same thing keep their ids; the rest are added, changed (with the
+    fields that changed) or removed, their incidents regrouped, each change in the edit
+    log (see GET /api/changes, export --since-version). The filters (those of events)
+    choose articles with a matching event. Interrupted, it resumes when run again.
+
+      eventscope recode --since 2024-12-01
+
+      eventscope recode --country SYR --type ASSAULT
+    """
+    from .cli_incidents import run_recode
+
+    flt = _filter(
+        types=types or (), actor=actor, country=country, sector=sector, until=until,
+        near=near, bbox=bbox, text=text,
+    )
+    published = _filter(since=since).since if since else None
+    run_recode(db, published, flt, n_process=n_process, model=model,
+               budget=_time_budget(time_budget))
+
+
+@app.command()
 def export(
     out: Annotated[
         Path, typer.Argument(help="Output file; '-' writes jsonl, csv or geojson to stdout.")
@@ -482,8 +522,17 @@ def export(
     min_confidence: ConfidenceOption = None,
     hedged: HedgedOption = None,
     negated: NegatedOption = None,
+    since_version: Annotated[
+        int | None, typer.Option(min=0, help="Only what changed after this database version "
+                                 "(see the manifest of the last export), each row with its "
+                                 "op: added, changed or removed.")
+    ] = None,
 ) -> None:
     """Write every stored event matching the filters to a file.
+
+    Beside the file goes OUT.manifest.json: the database version (give it to
+    --since-version next time to get only what changed since), the coder and schema
+    versions, the filters, the row count and the file's SHA-256.
 
     CSV uses ACLED's column names and order for the fields both have (event_date,
     actor1, actor2, country, admin1, location, latitude, longitude, geo_precision,
@@ -506,20 +555,27 @@ def export(
         until=until, near=near, bbox=bbox, text=text, min_confidence=min_confidence,
         hedged=hedged, negated=negated,
     )
-    store = _open_store(db, write=False)
+    from .cli_incidents import export_since_version, open_with_incidents, write_manifest
+
+    store = open_with_incidents(db) if since_version is not None else _open_store(
+        db, write=False)
     try:
-        if str(out) == "-":
+        if since_version is not None:
+            n = export_since_version(store, out, chosen, since_version, flt)
+        elif str(out) == "-":
             n = TEXT_WRITERS[chosen](store.iter_events(flt), sys.stdout)
         else:
             n = export_events(store.iter_events(flt), out, chosen)
+        manifest = (write_manifest(store, out, chosen, flt, since_version, n)
+                    if str(out) != "-" else None)
     except StoreError as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"{out}: cannot be written ({exc.strerror})")
     finally:
         store.close()
-    if str(out) != "-":
-        typer.echo(f"{n} events written to {out} ({chosen})")
+    if manifest is not None:
+        typer.echo(f"{n} events written to {out} ({chosen})")  # manifest: OUT.manifest.json
 
 
 @app.command()

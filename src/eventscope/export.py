@@ -33,6 +33,7 @@ EXTRA_COLUMNS = (
     "actor1_implied", "actor2_text", "actor2_country", "actor2_sector", "country_iso3",
     "location_text", "geonameid", "feature_code", "evidence_start", "evidence_end", "trigger",
     "attribution", "hedged", "negated", "confidence", "article_id", "url", "title", "published",
+    "incident_id",
 )
 COLUMNS = ACLED_COLUMNS + EXTRA_COLUMNS
 
@@ -94,6 +95,7 @@ def flatten(event: Event) -> dict[str, Any]:
         "url": event.article.url,
         "title": event.article.title,
         "published": event.article.published,
+        "incident_id": event.incident_id,
     }
 
 

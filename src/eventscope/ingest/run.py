@@ -85,6 +85,7 @@ def ingest(
     # the reader only queues what happened and this thread does all the reporting.
     notes: deque[tuple[str, str]] = deque()
     lock = threading.Lock()
+    copies: list[Article] = []  # exact copies of articles of this run, recorded at the end
 
     def new_articles() -> Iterator[Article]:
         seen: set[str] = set()
@@ -95,10 +96,15 @@ def ingest(
                 continue
             digest = item.content_hash
             with lock:
-                stored = digest in seen or store.has_article(digest)
+                in_store = store.has_article(digest)
+                stored = digest in seen or in_store
                 taken = None if stored else (
                     ids.get(item.article_id) or store.content_hash_of(item.article_id))
+                if in_store:  # an exact copy at another URL or outlet: another source
+                    store.add_copy(item)
             if stored:
+                if not in_store:  # its original is stored later in this run
+                    copies.append(item)
                 notes.append(("skipped", item.article_id))
                 continue
             if taken is not None and taken != digest:
@@ -144,6 +150,8 @@ def ingest(
             summary.skipped += 1
         report()
     report()
+    for copy in copies:
+        store.add_copy(copy)
     return summary
 
 

@@ -103,3 +103,83 @@ def read_changes(conn: Connection, since_version: int, limit: int | None = None)
                    detail=json.loads(r.detail) if r.detail else None,
                    coder_version=r.coder_version, at=r.at)
             for r in conn.execute(statement)]
+
+
+def changed_events(conn: Connection, since_version: int) -> dict[str, str]:
+    """What happened to each event after ``since_version``, as seen now: ``added`` (new
+    since), ``changed`` or ``removed``; one added and removed since is left out."""
+    first: dict[str, str] = {}
+    for key, op in conn.execute(select(changes.c.id, changes.c.op).where(
+            changes.c.kind == "event", changes.c.version > since_version)
+            .order_by(changes.c.seq)):
+        first.setdefault(key, op)
+    from .schema import events
+
+    ids = list(first)
+    present: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        present.update(conn.execute(select(events.c.event_id).where(
+            events.c.event_id.in_(chunk))).scalars())
+    out: dict[str, str] = {}
+    for key, op in first.items():
+        if key in present:
+            out[key] = "added" if op == "added" else "changed"
+        elif op != "added":
+            out[key] = "removed"
+    return out
+
+
+def write_changed_events(store: Any, ops: dict[str, str], flt: Any, out: Any,
+                         fmt: str) -> int:
+    """The changed events (current records with ``op``; removed ones by id only) as
+    jsonl, csv (eventscope's columns then ``op``) or geojson; how many rows."""
+    import csv
+
+    from ..export import COLUMNS, _csv_value, feature, flatten
+    from .schema import events
+
+    n = 0
+    writer = None
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=[*COLUMNS, "op"], lineterminator="\r\n")
+        writer.writeheader()
+    elif fmt == "geojson":
+        out.write('{"type": "FeatureCollection", "features": [')
+
+    def emit(record: dict[str, Any], geo: dict[str, Any]) -> None:
+        nonlocal n
+        n += 1
+        if writer is not None:
+            writer.writerow({k: _csv_value(v) for k, v in record.items()})
+        elif fmt == "geojson":
+            out.write(("\n" if n == 1 else ",\n") + json.dumps(geo, ensure_ascii=False))
+        else:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    present = sorted(k for k, op in ops.items() if op != "removed")
+    for start in range(0, len(present), 500):
+        chunk = present[start:start + 500]
+        page = store._run(store._select_events(flt).where(events.c.event_id.in_(chunk))
+                          .order_by(events.c.event_id))
+        from .schema import event_from_row
+        for row in page:
+            event = event_from_row(row)
+            op = ops[event.event_id]
+            if fmt == "csv":
+                emit(flatten(event) | {"op": op}, {})
+            elif fmt == "geojson":
+                geo = feature(event)
+                geo["properties"]["op"] = op
+                emit({}, geo)
+            else:
+                emit({"op": op, **event.model_dump(mode="json")}, {})
+    for key in sorted(k for k, op in ops.items() if op == "removed"):
+        if fmt == "geojson":
+            emit({}, {"type": "Feature", "id": key, "geometry": None,
+                      "properties": {"event_id": key, "op": "removed"}})
+        else:
+            emit({"event_id_cnty" if fmt == "csv" else "event_id": key, "op": "removed"}, {})
+    if fmt == "geojson":
+        out.write("\n]}\n")
+    return n

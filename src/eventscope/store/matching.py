@@ -48,6 +48,8 @@ class MatchRules:
     # Events of one article join when their types are compatible and their dates within
     # this many days (the rest of a report is mostly about its one incident).
     article_slack_days: int = 1
+    # Whether the words of the events' places count as shared names.
+    place_names_count: bool = False
 
     @property
     def max_km(self) -> float:
@@ -90,6 +92,8 @@ def default_rules() -> MatchRules:
         strong_overlap=float(raw["strong"]["min_overlap"]),
         strong_slack_days=int(raw["strong"]["date_slack_days"]),
         strong_km=float(raw["strong"]["km"]),
+        article_slack_days=int(raw["article_slack_days"]),
+        place_names_count=bool(raw["place_names_count"]),
     )
 
 
@@ -273,7 +277,7 @@ def same_incident(a: Profile, b: Profile, rules: MatchRules) -> bool:
     if a.article_id == b.article_id:
         # one report's words are its own: place, date and type decide
         return gap <= rules.article_slack_days and _within(a, b, rules.strong_km)
-    places = a.place_words | b.place_words
+    places = frozenset() if rules.place_names_count else a.place_words | b.place_words
     shared = len((a.keys & b.keys) - places)
     smaller = min(len(a.keys - places), len(b.keys - places)) or 1
     if (shared >= rules.strong_names and shared / smaller >= rules.strong_overlap
