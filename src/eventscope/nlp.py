@@ -42,7 +42,7 @@ def load_nlp(name: str | None = None) -> Language:
 
 # Texts longer than this are parsed in pieces: memory stays flat and time linear in the
 # length, and each piece is a fair unit of context (a long report's sections).
-WINDOW_CHARS = 100_000
+WINDOW_CHARS = 20_000
 
 
 def windows(text: str, size: int | None = None) -> list[tuple[int, str]]:

@@ -77,6 +77,9 @@ def _shifted(events: list[Event], article_id: str, offset: int) -> list[Event]:
     return out
 
 
+PIPE_BATCH = 8
+
+
 def _coded(articles: list[Article], nlp: Language, country_bias: Collection[str] | None,
            budget: float | None) -> Iterator[tuple[Article, list[Event] | Skipped]]:
     """(article, events) for each article, or (article, Skipped) when geoparsing and
@@ -85,7 +88,9 @@ def _coded(articles: list[Article], nlp: Language, country_bias: Collection[str]
     current, spent = -1, 0.0
     found: list[Event] = []
     skipped: Skipped | None = None
-    for n, offset, doc in pipe_pieces((a.text for a in articles), nlp.pipe):
+    # A few pieces in flight at a time: spaCy holds a whole batch's parses at once.
+    for n, offset, doc in pipe_pieces((a.text for a in articles),
+                                      lambda pieces: nlp.pipe(pieces, batch_size=PIPE_BATCH)):
         if n != current:
             if current >= 0:
                 yield articles[current], skipped or distinct_event_ids(found)
