@@ -298,7 +298,7 @@ class Store:
                  if newest_first else (events.c.date, events.c.event_id))
         statement = statement.order_by(*order).limit(limit + 1)
         rows = self._run(statement)
-        page = [event_from_row(row) for row in rows[:limit]]
+        page = self._with_sources([event_from_row(row) for row in rows[:limit]])
         next_cursor = None
         if len(rows) > limit:
             last = page[-1]
@@ -329,7 +329,27 @@ class Store:
 
     def get_event(self, event_id: str) -> Event | None:
         rows = self._run(self._select_events(None).where(events.c.event_id == event_id))
-        return event_from_row(rows[0]) if rows else None
+        return self._with_sources([event_from_row(rows[0])])[0] if rows else None
+
+    def _with_sources(self, found: list[Event]) -> list[Event]:
+        """``found`` with ``article.sources``: every place each article's text was seen
+        (its own URL first, then exact copies elsewhere), one query per page."""
+        if not found:
+            return found
+        from .incidents import sources_of
+
+        try:
+            with self.engine.connect() as conn:
+                if not inspect(conn).has_table("article_sources"):
+                    return found
+                sources, _ = sources_of(conn, sorted({e.article.article_id for e in found}))
+        except SQLAlchemyError as exc:
+            raise self.backend.error(exc) from None
+        by_article: dict[str, list[Any]] = {}
+        for article_id, source in sources:
+            by_article.setdefault(article_id, []).append(source)
+        return [e.model_copy(update={"article": e.article.model_copy(update={
+            "sources": by_article.get(e.article.article_id, [])})}) for e in found]
 
     def get_article(self, article_id: str) -> Article | None:
         """The article, saying where its date and outlet came from when it was fetched
@@ -350,7 +370,7 @@ class Store:
         """The events of one article in text order."""
         statement = self._select_events(None).where(events.c.article_id == article_id)
         rows = self._run(statement.order_by(events.c.evidence_start, events.c.event_id))
-        return [event_from_row(row) for row in rows]
+        return self._with_sources([event_from_row(row) for row in rows])
 
     def events_of_incident(self, incident_id: str) -> list[Event]:
         """The events of one incident, article by article (by date) in text order."""
