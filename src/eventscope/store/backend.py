@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -155,10 +156,24 @@ class SQLiteBackend:
         cur.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
         cur.execute("PRAGMA foreign_keys = ON")
         if not self.read_only:
-            cur.execute("PRAGMA journal_mode = WAL")
+            self._wal(cur)
             # WAL + NORMAL: a crash may lose the last commits but never corrupts.
             cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
+
+    def _wal(self, cur: sqlite3.Cursor) -> None:
+        """Switch to WAL. The switch takes the file's lock without SQLite's busy handler,
+        so while another process is creating the same new file it fails at once with
+        "locked": wait and retry for up to the busy timeout."""
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                cur.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def create_extras(self, conn: Connection) -> None:
         for statement in self._EXTRAS:

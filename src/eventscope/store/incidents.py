@@ -350,13 +350,18 @@ def add_copy(conn: Connection, article: Article, log: ChangeLog) -> bool:
         "article_id": stored.id, "url": article.url or "", "outlet": article.outlet,
         "published": article.published, "outlet_source": article.outlet_source,
         "published_source": article.published_source, "seen_at": now_iso()})
+    recount_sources(conn, stored.id, log)
+    return True
+
+
+def recount_sources(conn: Connection, article_id: str, log: ChangeLog) -> None:
+    """Bring the incidents of an article up to date after it gained a source."""
     assigner = Assigner(conn, log)
     for iid in conn.execute(select(events.c.incident_id).where(
-            events.c.article_id == stored.id).distinct()).scalars():
+            events.c.article_id == article_id).distinct()).scalars():
         if iid is not None:
             assigner._touch(iid)
     assigner.finish()
-    return True
 
 
 # -- reading ------------------------------------------------------------------------------

@@ -210,6 +210,10 @@ def store_fetched(
                 "published_source": article.published_source, "seen_at": seen_at,
             })
             _mark(conn, feed_url, item_key, outcome, article_id)
+            if outcome == "duplicate":  # another outlet counts for its incidents
+                from .changes import ChangeLog
+                from .incidents import recount_sources
+                recount_sources(conn, article_id, ChangeLog(conn))
     except IntegrityError as exc:
         raise store._conflict(article, exc) from None
     except SQLAlchemyError as exc:
