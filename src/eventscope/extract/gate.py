@@ -38,6 +38,7 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
+from spacy.attrs import IS_ALPHA, IS_STOP, LEMMA
 from spacy.tokens import Doc, Span, Token
 
 from ..nlp import ModelNotInstalled
@@ -141,18 +142,27 @@ class ArticleSubject:
     n_sentences: int
 
 
+@lru_cache(maxsize=1)
+def _subjects_by_lemma() -> dict[str, tuple[str, ...]]:
+    """Each subject lemma and the article subjects (disaster, sport, ...) it counts for."""
+    out: dict[str, list[str]] = {}
+    for name, lemmas in load_gate_words().subjects.items():
+        for lemma in lemmas:
+            out.setdefault(lemma, []).append(name)
+    return {lemma: tuple(names) for lemma, names in out.items()}
+
+
 def article_subject(doc: Doc, published: date | None) -> ArticleSubject:
     words = load_gate_words()
+    subjects_of = _subjects_by_lemma()
+    # One pass over the token array (not Token objects): this runs on every article.
+    rows = doc.to_array([LEMMA, IS_ALPHA, IS_STOP]).reshape(-1, 3)
+    content_rows = rows[(rows[:, 1] == 1) & (rows[:, 2] == 0)]
+    content = len(content_rows)
     counts: Counter[str] = Counter()
-    content = 0
-    for tok in doc:
-        if not tok.is_alpha or tok.is_stop:
-            continue
-        content += 1
-        lemma = tok.lemma_.lower()
-        for name, lemmas in words.subjects.items():
-            if lemma in lemmas:
-                counts[name] += 1
+    for lemma_id, n in Counter(content_rows[:, 0].tolist()).items():
+        for name in subjects_of.get(str(doc.vocab.strings[lemma_id]).lower(), ()):
+            counts[name] += n
     shares = {name: counts[name] / content if content else 0.0 for name in words.subjects}
     leading = max(shares, key=lambda n: shares[n]) if counts else None
     return ArticleSubject(shares=shares, leading=leading, published=published,

@@ -112,14 +112,12 @@ def span_features(doc: Doc, mentions: list[Mention],
     queries = {(m.key, p.id): p for m, (p, _) in zip(mentions, resolved, strict=True)
                if p is not None}
     proximity = _proximity(list(queries.items()), list(anchors.items()))
-    starts = {t.idx: t.i for t in doc}
-    ends = {t.idx + len(t.text): t.i for t in doc}
     rows = []
     for m, (place, prob) in zip(mentions, resolved, strict=True):
-        a, b = starts.get(m.start), ends.get(m.end)
-        if a is None or b is None:  # not on token boundaries: neutral context
-            a, b = 0, -1
-        span = doc[a : b + 1]
+        span = doc.char_span(m.start, m.end)
+        if span is None:  # not on token boundaries: neutral context
+            span = doc[0:0]
+        a, b = span.start, span.end - 1
         before = doc[a - 1] if a > 0 else None
         after = doc[b + 1] if b + 1 < len(doc) else None
         # The capitalised run after the name, and whether it ends in an organisation word.
