@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -203,9 +204,12 @@ def make_event_id(article_id: str, start: int, end: int, event_type: str, trigge
 
 
 def distinct_event_ids(events: list[Event]) -> list[Event]:
-    """``events`` with one id each. Two events of one sentence, type and trigger that
-    differ in who, whom or where (one clause, two sides) get those words in their hash
-    too; ids that are already unique stay as they are. An exact repeat is dropped."""
+    """``events`` with one id each, made from what they say so that a later coder keeps
+    them: article + sentence offsets + type, with the trigger word only when one sentence
+    has two events of the type. Two events of one sentence, type and trigger that differ
+    in who, whom or where (one clause, two sides) get those words in their hash too. An
+    exact repeat is dropped."""
+    events = _stable_ids(events)
     keys: dict[str, set[str]] = {}
     for event in events:
         keys.setdefault(event.event_id, set()).add(_role_key(event))
@@ -221,6 +225,26 @@ def distinct_event_ids(events: list[Event]) -> list[Event]:
         used.add(event_id)
         out.append(event if event_id == event.event_id
                    else event.model_copy(update={"event_id": event_id}))
+    return out
+
+
+def _stable_ids(events: list[Event]) -> list[Event]:
+    def base(e: Event) -> tuple[str, int, int, str]:
+        return (e.article.article_id, e.evidence.start, e.evidence.end, e.event_type)
+
+    # counted over the coder's ids: a repeat, or one clause's two sides, is one event here
+    coded = {(base(e), e.evidence.trigger, e.event_id) for e in events}
+    bases = Counter(key for key, _, _ in coded)
+    triggers = Counter((*key, trigger) for key, trigger, _ in coded)
+    out = []
+    for e in events:
+        if bases[base(e)] == 1:
+            new = make_event_id(*base(e))
+        elif triggers[(*base(e), e.evidence.trigger)] == 1:
+            new = make_event_id(*base(e), e.evidence.trigger)
+        else:  # one trigger word twice in a sentence: the coder's own id tells them apart
+            new = e.event_id
+        out.append(e if new == e.event_id else e.model_copy(update={"event_id": new}))
     return out
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from shootings import shooting_reports
 
-from eventscope.record import Article, Event
+from eventscope.record import Article, Event, distinct_event_ids
 from eventscope.store import Store
 from eventscope.store.changes import latest_version, read_changes
 from eventscope.store.recode import recode
@@ -34,11 +34,14 @@ def reports(make_event) -> dict[str, tuple[Article, list[Event]]]:
 
 @pytest.fixture
 def stored(tmp_path: Path, reports) -> tuple[Path, dict[str, list[Event]]]:
+    """The reports stored with the ids the pipeline gives them (distinct_event_ids)."""
     path = tmp_path / "a.db"
+    coded = {article.article_id: distinct_event_ids(found)
+             for article, found in reports.values()}
     with Store(path) as store:
-        for article, found in reports.values():
-            store.add(article, found)
-    return path, {article.article_id: found for article, found in reports.values()}
+        for article, _ in reports.values():
+            store.add(article, coded[article.article_id])
+    return path, coded
 
 
 def _state(path: Path) -> list[tuple[str, str, float]]:
