@@ -413,13 +413,19 @@ def code_events_with_features(
         mark_subordinate(drafts)
         for d in dedupe(drafts):
             features = event_features(d)
+            raw = raw_score(features)
             if subject is not None:
                 gate_row = gate_features(d, sent, sent_index, subject, features)
                 if gate_rows is not None:
                     gate_rows.append(gate_row)
-                elif gate is not None and not d.modality.negated and not gate.keeps(gate_row):
-                    continue  # a negated record says what did not happen: the gate keeps it
-            raw = raw_score(features)
+                elif gate is not None:
+                    p_event = gate.probability(gate_row)
+                    if not d.modality.negated and p_event < gate.threshold:
+                        continue  # a negated record says what did not happen: the gate keeps it
+                    # The gate's odds that this is a real event, learned over general
+                    # features, separate events far better than the rules' score alone:
+                    # confidence is calibrated on their mean.
+                    raw = (raw + p_event) / 2
             confidence = calibrate(raw) if calibrate is not None else raw
             when, precision, date_text = dated_event(d.date, d.match.token, d.roles.governor,
                                                      sent, published)
