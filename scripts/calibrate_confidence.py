@@ -1,4 +1,4 @@
-"""Fit the confidence calibration that ships in src/eventscope/extract/data/.
+"""Fit the confidence calibration that ships in src/eventscope/coder/data/.
 
 Runs the extractor with calibration disabled (EVENTSCOPE_NO_CALIBRATION=1, so each event's
 confidence is the extractor's raw score) over the development gold, labels every event
@@ -37,7 +37,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from eventscope import evaluate
-from eventscope.extract.calibrate import NO_CALIBRATION_ENV, TABLE_PATH, CalibrationTable
+from eventscope.coder.calibrate import NO_CALIBRATION_ENV, TABLE_PATH, CalibrationTable
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "events"
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)

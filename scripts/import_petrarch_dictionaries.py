@@ -1,5 +1,5 @@
 """Convert the Phoenix/PETRARCH-2 actor and agent dictionaries (CAMEO text format) into
-the TSV files of src/eventscope/extract/data/ that the actor coder reads beneath its
+the TSV files of src/eventscope/coder/data/ that the actor coder reads beneath its
 curated dictionary.
 
 The dictionaries are not stored in this repository: fetch openeventdata/petrarch2 (MIT)
@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from eventscope.extract.petrarch import (
+from eventscope.coder.petrarch import (
     ACTORS_FILE,
     AGENTS_FILE,
     ActorRow,
@@ -39,7 +39,7 @@ from eventscope.extract.petrarch import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "src" / "eventscope" / "extract" / "data"
+DATA = ROOT / "src" / "eventscope" / "coder" / "data"
 IN_REPO = "petrarch2/data/dictionaries"
 DEFAULT_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt",
                  "Phoenix.MilNonState.actors.txt", "Phoenix.agents.txt")

@@ -1,4 +1,4 @@
-"""Train the learned event gate (eventscope.extract.gate) and write extract/data/gate.json.
+"""Train the learned event gate (eventscope.coder.gate) and write coder/data/gate.json.
 
 Every trigger candidate the rules propose (coded with the gate off) becomes one row of
 gate features, labelled from a source's gold where the gold says something about it:
@@ -53,8 +53,8 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
 
 from eventscope import evaluate  # noqa: E402
+from eventscope.coder.gate import default_model_path  # noqa: E402
 from eventscope.evaluate.news import NewsArticle, NewsSentence, news_articles  # noqa: E402
-from eventscope.extract.gate import default_model_path  # noqa: E402
 from eventscope.record import Article  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -220,7 +220,7 @@ def sources() -> list[tuple[str, bool, Article, Labeler]]:
 
 
 def _code(chunk: list[Article]) -> list[list[tuple[str, int, bool, dict[str, float]]]]:
-    from eventscope.extract import code_events_with_features
+    from eventscope.coder import code_events_with_features
     from eventscope.geo import geoparse_doc
     from eventscope.nlp import load_nlp
     from eventscope.parallel import worker_model

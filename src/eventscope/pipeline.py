@@ -12,8 +12,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .budget import OverBudget, Skipped, default_budget, time_budget
-from .extract import code_events
-from .extract.lexicon import load_actor_dictionary
+from .coder import code_events
+from .coder.lexicon import load_actor_dictionary
 from .geo import geoparse_doc
 from .nlp import load_nlp, pipe_pieces
 from .parallel import chunks, forked_map, worker_model

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from eventscope.extract import code_events
-from eventscope.extract.lexicon import load_actor_dictionary, load_cues
-from eventscope.extract.places import PlaceIndex
+from eventscope.coder import code_events
+from eventscope.coder.lexicon import load_actor_dictionary, load_cues
+from eventscope.coder.places import PlaceIndex
 from eventscope.nlp import load_nlp
 from eventscope.record import Article, Event, Toponym
 
@@ -78,7 +78,7 @@ def read_example() -> Callable[[Path], tuple[str, str]]:
 @pytest.fixture(scope="session")
 def code() -> Callable[[str, str | None], list[Event]]:
     """The rules alone (the readable first pass), without the learned event gate, which
-    tests/extract/test_gate.py tests."""
+    tests/coder/test_gate.py tests."""
     nlp = load_nlp()
 
     def run(text: str, published: str | None = "2024-12-16") -> list[Event]:

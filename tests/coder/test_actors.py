@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from eventscope.extract.lexicon import load_actor_dictionary
+from eventscope.coder.lexicon import load_actor_dictionary
 from eventscope.record import Event
 
 Code = Callable[[str, str], list[Event]]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eventscope.extract import calibrate as cal
+from eventscope.coder import calibrate as cal
 
 GRID = [i / 200 for i in range(-20, 221)]  # a little beyond [0, 1] on both sides
 

@@ -13,8 +13,8 @@ from datetime import date
 
 import pytest
 
+from eventscope.coder.dating import dated_event, event_date, pick_date
 from eventscope.dates import find_dates
-from eventscope.extract.dating import dated_event, event_date, pick_date
 from eventscope.nlp import load_nlp
 from eventscope.record import Event
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from eventscope.extract import code_events
-from eventscope.extract.roles import is_act_noun
+from eventscope.coder import code_events
+from eventscope.coder.roles import is_act_noun
 from eventscope.nlp import load_nlp
 from eventscope.record import Actor, Article, Event, Toponym
 

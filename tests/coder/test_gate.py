@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from eventscope.cli import app
-from eventscope.extract import code_events_with_features
-from eventscope.extract import gate as gate_module
-from eventscope.extract.gate import GateModel, GateModelError, load_gate, read_model
+from eventscope.coder import code_events_with_features
+from eventscope.coder import gate as gate_module
+from eventscope.coder.gate import GateModel, GateModelError, load_gate, read_model
 from eventscope.nlp import load_nlp
 from eventscope.record import Article
 

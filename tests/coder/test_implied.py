@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
-from eventscope.extract import code_events_with_features
-from eventscope.extract.implied import implied_actor
+from eventscope.coder import code_events_with_features
+from eventscope.coder.implied import implied_actor
 from eventscope.nlp import load_nlp
 from eventscope.record import Actor, Article, Event, Location, Toponym
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from eventscope.extract import code_events
+from eventscope.coder import code_events
 from eventscope.geo import gazetteer
 from eventscope.nlp import load_nlp
 from eventscope.record import Article, Event, Location, Toponym
@@ -202,8 +202,8 @@ def test_a_direction_before_a_region_is_part_of_its_name() -> None:
 
 
 def test_a_place_outside_the_phrase_is_not_within_it() -> None:
-    from eventscope.extract.lexicon import load_cues
-    from eventscope.extract.locate import _within
+    from eventscope.coder.lexicon import load_cues
+    from eventscope.coder.locate import _within
 
     doc = load_nlp()("Troops attacked a base. Police arrested two men in Herat.")
     attacked = next(t for t in doc if t.text == "attacked")

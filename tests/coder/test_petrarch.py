@@ -17,9 +17,9 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from eventscope.extract.actors import ActorCoder
-from eventscope.extract.lexicon import ActorDictionary, load_actor_dictionary
-from eventscope.extract.petrarch import (
+from eventscope.coder.actors import ActorCoder
+from eventscope.coder.lexicon import ActorDictionary, load_actor_dictionary
+from eventscope.coder.petrarch import (
     PetrarchLayer,
     PetrarchWarning,
     Problem,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from eventscope.extract.lexicon import load_actor_dictionary, load_cues
-from eventscope.extract.places import PlaceIndex
+from eventscope.coder.lexicon import load_actor_dictionary, load_cues
+from eventscope.coder.places import PlaceIndex
 from eventscope.nlp import load_nlp
 from eventscope.record import Toponym
 

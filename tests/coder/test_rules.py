@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from eventscope.extract.lexicon import LexiconError, load_actor_dictionary, load_triggers
-from eventscope.extract.score import FEATURE_NAMES, EventFeatures, raw_score
+from eventscope.coder.lexicon import LexiconError, load_actor_dictionary, load_triggers
+from eventscope.coder.score import FEATURE_NAMES, EventFeatures, raw_score
 from eventscope.record import Event
 
 Code = Callable[[str, str], list[Event]]
@@ -229,7 +229,7 @@ def test_raw_score_rises_with_evidence() -> None:
 
 def test_the_library_entry_point_survives_importing_the_subpackage() -> None:
     import eventscope
-    import eventscope.extract  # binds the name to the subpackage
+    import eventscope.coder  # binds the name to the subpackage
 
     (event,) = eventscope.extract("Protesters marched on Monday.", published="2024-12-16")
     assert (event.event_type, event.date) == ("PROTEST", "2024-12-16")
@@ -248,7 +248,7 @@ def test_a_crowd_burning_cars_is_a_riot(code: Code) -> None:
 
 
 def test_features_come_with_each_event() -> None:
-    from eventscope.extract import code_events_with_features
+    from eventscope.coder import code_events_with_features
     from eventscope.nlp import load_nlp
     from eventscope.record import Article
 
@@ -269,7 +269,7 @@ def test_what_an_accusation_alleges_is_the_accusation_only(code: Code) -> None:
 
 
 def test_an_event_named_only_to_date_another_scores_low() -> None:
-    from eventscope.extract import code_events_with_features
+    from eventscope.coder import code_events_with_features
     from eventscope.nlp import load_nlp
     from eventscope.record import Article
 
@@ -329,7 +329,7 @@ def test_residents_who_attack_act_as_a_crowd_not_as_civilians(code: Code) -> Non
 
 
 def _with_places(text: str, names: list[tuple[str, float, float, str]]) -> list[Event]:
-    from eventscope.extract import code_events
+    from eventscope.coder import code_events
     from eventscope.nlp import load_nlp
     from eventscope.record import Article, Toponym
 
@@ -396,7 +396,7 @@ def test_forms_of_street_protest(code: Code, sentence: str) -> None:
 
 
 def test_a_compound_trigger_is_one_act_not_a_subordinate_one() -> None:
-    from eventscope.extract import code_events_with_features
+    from eventscope.coder import code_events_with_features
     from eventscope.nlp import load_nlp
     from eventscope.record import Article
 

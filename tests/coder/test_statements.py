@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import pytest
 
-from eventscope.extract import code_events_with_features
+from eventscope.coder import code_events_with_features
 from eventscope.nlp import load_nlp
 from eventscope.record import Article, Event
 

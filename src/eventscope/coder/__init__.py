@@ -10,19 +10,16 @@ Public API:
 
 - :func:`code_events` ``(doc, toponyms, article) -> list[Event]``: called by the pipeline.
 - :func:`code_events_with_features`: the same events, each with the
-  :class:`~eventscope.extract.score.EventFeatures` its confidence was computed from
+  :class:`~eventscope.coder.score.EventFeatures` its confidence was computed from
   (for fitting the calibration).
 """
 
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -63,7 +60,7 @@ _STANCES = frozenset({"SUPPORT", "REJECT", "ACCUSE", "REQUEST", "THREATEN", "AGR
 @lru_cache(maxsize=1)
 def _calibrator() -> Callable[[float], float] | None:
     try:
-        module = importlib.import_module("eventscope.extract.calibrate")
+        module = importlib.import_module("eventscope.coder.calibrate")
     except ImportError:
         return None
     calibrate: Callable[[float], float] = module.calibrate
@@ -454,17 +451,3 @@ def code_events(doc: Doc, toponyms: list[Toponym], article: Article, *,
     (``gated=False``: the rules alone, without the learned event gate)."""
     return [event for event, _ in code_events_with_features(doc, toponyms, article,
                                                             gated=gated)]
-
-
-class _CallableModule(types.ModuleType):
-    """``eventscope.extract`` is both this subpackage and the library's entry point
-    ``eventscope.extract(text, published=...)``: once the subpackage is imported, Python
-    binds the name to it, so the subpackage itself forwards calls to the pipeline."""
-
-    def __call__(self, text: str, published: str | None = None, **options: Any) -> list[Event]:
-        from ..pipeline import extract
-
-        return extract(text, published, **options)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -1,6 +1,6 @@
 """Confidence calibration: the extractor's raw score -> the probability that an event is right.
 
-Contract with the extractor (``eventscope.extract``):
+Contract with the event coder (``eventscope.coder``):
 
 1. For each event it codes, the extractor computes a *raw score* in [0, 1]: any score where
    higher means "more likely right" (e.g. a weighted sum of trigger strength, role and

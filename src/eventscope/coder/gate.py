@@ -81,7 +81,7 @@ class GateModel:
 
 
 def default_model_path() -> Path:
-    return Path(str(resources.files("eventscope.extract") / "data" / "gate.json"))
+    return Path(str(resources.files("eventscope.coder") / "data" / "gate.json"))
 
 
 def read_model(path: Path) -> GateModel:
@@ -121,7 +121,7 @@ class GateWords:
 
 @lru_cache(maxsize=1)
 def load_gate_words() -> GateWords:
-    path = resources.files("eventscope.extract") / "data" / "gate_words.yaml"
+    path = resources.files("eventscope.coder") / "data" / "gate_words.yaml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     agents: dict[str, str] = {}
     for cls, words in raw["agents"].items():

@@ -150,7 +150,7 @@ class Cues:
 
 
 def _data_path(name: str) -> Path:
-    return Path(str(resources.files("eventscope.extract") / "data" / name))
+    return Path(str(resources.files("eventscope.coder") / "data" / name))
 
 
 def _tsv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:

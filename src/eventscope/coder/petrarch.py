@@ -8,7 +8,7 @@ Two halves:
   agent lines ``PHRASE {plural} [~CODE]``) and writes ``data/petrarch_actors.tsv`` and
   ``data/petrarch_agents.tsv``: one row per name pattern, CAMEO codes mapped to the
   record's country and sector, date restrictions kept as date ranges.
-- Lookup (used by :class:`eventscope.extract.actors.ActorCoder`): those files read once
+- Lookup (used by :class:`eventscope.coder.actors.ActorCoder`): those files read once
   per process into a dict keyed by a name's first word. The curated dictionary always
   decides first; this layer only fills a country or sector it left empty.
 
@@ -618,7 +618,7 @@ def read_layer(actors_path: Path | None, agents_path: Path | None,
 @lru_cache(maxsize=1)
 def load_petrarch() -> PetrarchLayer:
     """The packaged layer (an empty one when its files are absent)."""
-    folder = Path(str(resources.files("eventscope.extract") / "data"))
+    folder = Path(str(resources.files("eventscope.coder") / "data"))
     actors, agents = folder / ACTORS_FILE, folder / AGENTS_FILE
     return read_layer(actors if actors.is_file() else None,
                       agents if agents.is_file() else None, frozenset(SECTORS))

@@ -2,7 +2,7 @@
 
 ``raw_score(features)`` is a logistic function of hand-set weights: a clear trigger
 with a coded actor, a target and a named place scores high; a weak trigger with
-nothing around it, or a hedged one, scores low. ``eventscope.extract.calibrate`` (fit
+nothing around it, or a hedged one, scores low. ``eventscope.coder.calibrate`` (fit
 on the development sets) maps it to a probability; :data:`FEATURE_NAMES` and
 :meth:`EventFeatures.vector` give a calibrator the same features to fit on.
 """

@@ -29,7 +29,7 @@ def coder_version() -> str:
     models): a new lexicon is a new coder even under the same release number."""
     digest = hashlib.sha256()
     root = resources.files("eventscope")
-    for folder in ("extract/data", "geo/data"):
+    for folder in ("coder/data", "geo/data"):
         base = root.joinpath(folder)
         if not base.is_dir():
             continue
