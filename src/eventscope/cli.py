@@ -6,6 +6,7 @@ import itertools
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -166,6 +167,19 @@ def _open_store(db: Path, *, write: bool) -> Store:
         return Store(db, create=write, read_only=not write)
     except StoreError as exc:
         fail(str(exc))
+
+
+@contextmanager
+def _opened(db: Path, *, write: bool) -> Iterator[Store]:
+    """The store at ``db`` for the block; a StoreError in it is the command's one-line
+    error, and the store is closed whatever happens."""
+    store = _open_store(db, write=write)
+    try:
+        yield store
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
 
 
 def _published_option(value: str | None) -> str | None:
@@ -883,13 +897,8 @@ def feeds_add(
         bias = parse_code("country-bias", country_bias)
     except ValueError as exc:
         fail(f"--{exc}")
-    store = _open_store(db, write=True)
-    try:
+    with _opened(db, write=True) as store:
         added = tables.add_feed(store, url, outlet, bias)
-    except StoreError as exc:
-        fail(str(exc))
-    finally:
-        store.close()
     typer.echo(f"feed added: {url}" if added else f"feed already added: {url}")
 
 
@@ -898,13 +907,8 @@ def feeds_list(db: DbOption = Path("eventscope.db")) -> None:
     """The feeds, with when each was last polled and its last error."""
     from .store import watch as tables
 
-    store = _open_store(db, write=False)
-    try:
+    with _opened(db, write=False) as store:
         found = tables.list_feeds(store)
-    except StoreError as exc:
-        fail(str(exc))
-    finally:
-        store.close()
     if not found:
         typer.echo("no feeds (add one with: eventscope feeds add URL)")
     for feed in found:
@@ -920,13 +924,8 @@ def feeds_remove(url: str, db: DbOption = Path("eventscope.db")) -> None:
     """Stop polling a feed (its stored articles stay)."""
     from .store import watch as tables
 
-    store = _open_store(db, write=True)
-    try:
+    with _opened(db, write=True) as store:
         gone = tables.remove_feed(store, url)
-    except StoreError as exc:
-        fail(str(exc))
-    finally:
-        store.close()
     if not gone:
         fail(f"{url}: no such feed (see eventscope feeds list)")
     typer.echo(f"feed removed: {url}")
@@ -1077,14 +1076,9 @@ def watchlist_list(db: DbOption = Path("eventscope.db")) -> None:
     """The watchlists, their filters, deliveries and how many events each matched."""
     from .store import watch as tables
 
-    store = _open_store(db, write=False)
-    try:
+    with _opened(db, write=False) as store:
         found = tables.list_watchlists(store)
         matches = tables.match_counts(store)
-    except StoreError as exc:
-        fail(str(exc))
-    finally:
-        store.close()
     if not found:
         typer.echo("no watchlists (add one with: eventscope watchlist add NAME --type ...)")
     for wl in found:
@@ -1098,13 +1092,8 @@ def watchlist_remove(name: str, db: DbOption = Path("eventscope.db")) -> None:
     """Delete a watchlist and its alert log."""
     from .store import watch as tables
 
-    store = _open_store(db, write=True)
-    try:
+    with _opened(db, write=True) as store:
         gone = tables.remove_watchlist(store, name)
-    except StoreError as exc:
-        fail(str(exc))
-    finally:
-        store.close()
     if not gone:
         fail(f"watchlist {name!r}: no such watchlist (see eventscope watchlist list)")
     typer.echo(f"watchlist removed: {name}")
@@ -1119,13 +1108,8 @@ def alerts(
     """The alert log: each match, where it went, and whether it was sent."""
     from .store import watch as tables
 
-    store = _open_store(db, write=False)
-    try:
+    with _opened(db, write=False) as store:
         found = tables.alert_log(store, watchlist, limit)
-    except StoreError as exc:
-        fail(str(exc))
-    finally:
-        store.close()
     if not found:
         typer.echo("no alerts yet")
     for a in found:
