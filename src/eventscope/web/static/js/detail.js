@@ -42,6 +42,7 @@ export class Detail {
 
   async show(eventId) {
     this.element.hidden = false;
+    this.element.classList.remove("incident");
     this.body.replaceChildren(el("p", { class: "muted" }, "Loading…"));
     this.current = eventId;
     let data;
@@ -53,6 +54,71 @@ export class Detail {
     }
     if (this.current !== eventId) return;
     this.render(data.event, data.article);
+  }
+
+  // One incident: its consensus coding and its reports side by side, each with its
+  // outlet, title, date and the evidence sentences of its events.
+  async showIncident(incidentId) {
+    this.element.hidden = false;
+    this.element.classList.add("incident");
+    this.body.replaceChildren(el("p", { class: "muted" }, "Loading…"));
+    this.current = incidentId;
+    let data;
+    try {
+      data = await getJSON(`api/incidents/${encodeURIComponent(incidentId)}`);
+    } catch (error) {
+      this.body.replaceChildren(el("p", { class: "error" }, String(error.message)));
+      return;
+    }
+    if (this.current !== incidentId) return;
+    this.renderIncident(data);
+  }
+
+  renderIncident(incident) {
+    const head = el("div", { class: "head" });
+    const type = el("span", { class: "type" }, incident.event_type);
+    type.style.background = colorOf(incident.event_type);
+    const n = incident.n_sources;
+    head.append(type, el("span", { class: "badge", "data-sources": "" },
+      `${n} source${n === 1 ? "" : "s"}`));
+    head.append(el("span", { class: "confidence", title: "confidence" },
+      `confidence ${incident.confidence.toFixed(2)}`));
+
+    const dl = el("dl");
+    const row = (k, v) => dl.append(el("dt", {}, k), el("dd", {}, v));
+    const who = (name, country) => (name ? `${name}${country ? " · " + country : ""}` : "—");
+    row("actor", who(incident.actor_name, incident.actor_country));
+    row("target", who(incident.target_name, incident.target_country));
+    const where = [incident.location_name, incident.admin1, incident.country].filter(Boolean);
+    const precision = incident.precision ? ` · precision ${incident.precision}: ${PRECISION[incident.precision]}` : "";
+    row("place", where.length ? where.join(", ") + precision : "—");
+    row("date", `${incident.date || "undated"}${incident.date_precision ? " (" + incident.date_precision + ")" : ""}`);
+    const seen = [incident.first_seen, incident.last_seen].filter(Boolean);
+    if (seen.length) row("reported", seen[0] === seen[seen.length - 1] ? seen[0] : seen.join(" – "));
+    row("reports", `${incident.n_articles} article${incident.n_articles === 1 ? "" : "s"}, `
+      + `${incident.n_events} event${incident.n_events === 1 ? "" : "s"}`);
+
+    const reports = el("div", { class: "reports" });
+    for (const article of incident.articles) {
+      const box = el("article", { class: "report", "data-article-id": article.article_id });
+      box.append(el("div", { class: "outlet" }, article.outlet || "unknown outlet"));
+      const web = article.url && /^https?:\/\//i.test(article.url);
+      const title = article.title || article.article_id;
+      box.append(web
+        ? el("a", { class: "title", href: article.url, rel: "noopener noreferrer", target: "_blank" }, title)
+        : el("div", { class: "title" }, title));
+      box.append(el("div", { class: "date" }, article.published || "undated"));
+      const copies = article.sources.map((s) => s.outlet).filter((o) => o && o !== article.outlet);
+      if (copies.length) box.append(el("div", { class: "muted" }, `also at ${copies.join(", ")}`));
+      for (const event of incident.events) {
+        if (event.article.article_id !== article.article_id) continue;
+        const quote = el("blockquote", { class: "evidence" }, event.evidence.sentence);
+        quote.style.borderColor = colorOf(event.event_type);
+        box.append(quote);
+      }
+      reports.append(box);
+    }
+    this.body.replaceChildren(head, dl, el("h3", {}, "Reports"), reports);
   }
 
   render(event, article) {

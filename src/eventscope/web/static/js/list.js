@@ -21,7 +21,9 @@ export class EventList {
     this.next.addEventListener("click", () => this.show(this.page + 1));
   }
 
-  reset(state, total) {
+  // `incidents` lists incidents (by date, as the API gives them) instead of events.
+  reset(state, total, { incidents = false } = {}) {
+    this.incidents = incidents;
     this.params = apiParams(state);
     this.total = total;
     this.cursors = [null];
@@ -32,13 +34,14 @@ export class EventList {
     if (page < 0 || page >= this.cursors.length) return;
     const query = new URLSearchParams(this.params);
     query.set("limit", String(PAGE_SIZE));
-    query.set("order", "newest");
+    if (!this.incidents) query.set("order", "newest");
     if (this.cursors[page]) query.set("cursor", this.cursors[page]);
-    const asked = query.toString();
+    const path = this.incidents ? "api/incidents" : "api/events";
+    const asked = `${path}?${query}`;
     this.asked = asked;
     let body;
     try {
-      body = await getJSON(`api/events?${query}`);
+      body = await getJSON(asked);
     } catch (error) {
       if (this.asked === asked) this.label.textContent = error.message;
       return;
@@ -47,9 +50,11 @@ export class EventList {
     this.page = page;
     this.cursors[page + 1] = body.next_cursor;
     this.cursors.length = body.next_cursor ? page + 2 : page + 1;
-    this.render(body.events);
-    const first = page * PAGE_SIZE + (body.events.length ? 1 : 0);
-    const last = page * PAGE_SIZE + body.events.length;
+    const rows = this.incidents ? body.incidents : body.events;
+    if (this.incidents) this.renderIncidents(rows);
+    else this.render(rows);
+    const first = page * PAGE_SIZE + (rows.length ? 1 : 0);
+    const last = page * PAGE_SIZE + rows.length;
     this.label.textContent = `${first.toLocaleString("en")}–${last.toLocaleString("en")} of ${this.total.toLocaleString("en")}`;
     this.prev.disabled = page === 0;
     this.next.disabled = !body.next_cursor;
@@ -95,7 +100,48 @@ export class EventList {
     }
   }
 
+  renderIncidents(incidents) {
+    this.element.replaceChildren();
+    for (const incident of incidents) {
+      const li = document.createElement("li");
+      li.dataset.eventId = incident.id;
+      li.className = "incident";
+      li.tabIndex = 0;
+      const type = document.createElement("span");
+      type.className = "type";
+      type.style.background = colorOf(incident.event_type);
+      type.textContent = incident.event_type;
+      const date = document.createElement("span");
+      date.className = "date";
+      date.textContent = incident.date || "undated";
+      const sources = document.createElement("span");
+      sources.className = "sources";
+      sources.textContent = plural(incident.n_sources, "source");
+      const articles = document.createElement("span");
+      articles.className = "articles";
+      articles.textContent = plural(incident.n_articles, "report");
+      const meta = document.createElement("span");
+      meta.append(date, " · ", sources, " · ", articles);
+      const who = document.createElement("span");
+      who.className = "who";
+      const place = [incident.location_name, incident.country].filter(Boolean).join(", ");
+      const actor = incident.actor_name || "";
+      const target = incident.target_name ? ` → ${incident.target_name}` : "";
+      who.textContent = [actor + target, place].filter(Boolean).join(" · ") || "—";
+      li.append(type, meta, who);
+      li.addEventListener("click", () => this.onSelect(incident.id, { fromList: true }));
+      li.addEventListener("keydown", (e) => {
+        if (e.key === "Enter") this.onSelect(incident.id, { fromList: true });
+      });
+      this.element.append(li);
+    }
+  }
+
   mark(eventId) {
     for (const li of this.element.children) li.classList.toggle("open", li.dataset.eventId === eventId);
   }
+}
+
+function plural(n, word) {
+  return `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;
 }

@@ -31,6 +31,7 @@ function syncControls() {
   for (const name of FIELDS) form.elements[name].value = state[name];
   form.elements.min_confidence.value = state.min_confidence || "0"; // "" would mean 0.5
   form.elements.inview.checked = state.inview;
+  form.elements.view.value = state.view;
   $("#confidence-value").textContent = state.min_confidence || "0";
   $("#window").textContent = state.since || state.until
     ? `${state.since || "…"} – ${state.until || "…"}` : "all dates";
@@ -49,7 +50,8 @@ async function refresh() {
     loadedKey = filterKey(state);
     await reload();
   }
-  if (state.event) openEvent(state.event, {});
+  if (state.view && state.incident) openIncident(state.incident, {});
+  else if (!state.view && state.event) openEvent(state.event, {});
   else detail.hide();
 }
 
@@ -67,11 +69,23 @@ async function reload() {
     legend.update(state.types, facets.by_type);
     timeline.update(dates.by_day, state.since, state.until);
     countries(facets.by_country);
-    $("#count").textContent = `${fmt(total)} event${total === 1 ? "" : "s"}`;
-    $("#count").dataset.total = String(total);
-    list.reset(state, total).then(() => list.mark(state.event));
-    const shown = await map.load(apiParams(state));
-    if (mine !== generation) return;
+    $("#count").dataset.events = String(total); // what poll() compares
+    let shown;
+    if (state.view) {
+      // Incidents have no count of their own in /api/stats: the map's load counts them.
+      shown = await map.loadIncidents(apiParams(state));
+      if (mine !== generation) return;
+      const n = `${fmt(shown.loaded)}${shown.truncated ? "+" : ""}`;
+      $("#count").textContent = `${n} incident${shown.loaded === 1 ? "" : "s"}`;
+      $("#count").dataset.total = String(shown.loaded);
+      list.reset(state, shown.loaded, { incidents: true }).then(() => list.mark(state.incident));
+    } else {
+      $("#count").textContent = `${fmt(total)} event${total === 1 ? "" : "s"}`;
+      $("#count").dataset.total = String(total);
+      list.reset(state, total).then(() => list.mark(state.event));
+      shown = await map.load(apiParams(state));
+      if (mine !== generation) return;
+    }
     if (!fitted && shown.located) {
       fitted = true;
       await map.fitToMarkers();
@@ -85,7 +99,8 @@ async function reload() {
       state.map = map.view();
       history.replaceState(null, "", writeHash(state));
     }
-    if (state.event) map.highlight(state.event);
+    const open = state.view ? state.incident : state.event;
+    if (open) map.highlight(open);
   } catch (error) {
     if (error.name !== "AbortError") setStatus(error.message, true);
   }
@@ -112,10 +127,26 @@ function openEvent(eventId, { fromList = false } = {}) {
   list.mark(eventId);
 }
 
+function openIncident(incidentId, { fromList = false } = {}) {
+  if (state.incident !== incidentId) {
+    state.incident = incidentId;
+    history.replaceState(null, "", writeHash(state));
+  }
+  if (detail.current !== incidentId || detail.element.hidden) detail.showIncident(incidentId);
+  map.highlight(incidentId, { reveal: fromList });
+  list.mark(incidentId);
+}
+
+// The map and the list hand over an id: an incident's in incidents view, else an event's.
+function select(id, options) {
+  if (state.view) openIncident(id, options);
+  else openEvent(id, options);
+}
+
 const config = await getJSON("api/config");
 const map = new EventMap($("#map"), {
   tiles: config.tiles,
-  onSelect: (id) => openEvent(id),
+  onSelect: (id) => select(id),
   onMove: (view, bbox) => {
     state.map = view;
     if (state.inview) update({ bbox });
@@ -133,14 +164,15 @@ const timeline = new Timeline($("#timeline svg"), {
 });
 const watchlists = new Watchlists($("#watchlists"), {
   onApply: (params) => {
-    state = { ...readHash(`#${params}`), map: state.map, inview: state.inview, bbox: state.bbox };
+    state = { ...readHash(`#${params}`), map: state.map, inview: state.inview, bbox: state.bbox,
+      view: state.view };
     refresh();
   },
 });
-const list = new EventList($("#list"), $("#pager"), { onSelect: openEvent });
+const list = new EventList($("#list"), $("#pager"), { onSelect: select });
 const detail = new Detail($("#detail"), {
   onClose: () => {
-    update({ event: "" });
+    update({ event: "", incident: "" });
     map.highlight(null);
     list.mark(null);
   },
@@ -165,12 +197,13 @@ form.addEventListener("change", (e) => {
   const name = e.target.name;
   clearTimeout(typing);
   if (name === "inview") update({ inview: e.target.checked, bbox: map.bbox() });
+  else if (name === "view") update({ view: e.target.value, event: "", incident: "" });
   else if (FIELDS.includes(name)) update({ [name]: value(e.target) });
 });
 form.addEventListener("submit", (e) => e.preventDefault());
 $("#clear-window").addEventListener("click", () => update({ since: "", until: "" }));
 $("#reset").addEventListener("click", () => {
-  state = { ...readHash(""), map: state.map };
+  state = { ...readHash(""), map: state.map, view: state.view }; // the view is no filter
   refresh();
 });
 window.addEventListener("hashchange", () => {
@@ -187,8 +220,8 @@ async function poll() {
   watchlists.load();
   try {
     const stats = await getJSON(`api/stats?${apiParams(state)}`);
-    const shown = Number($("#count").dataset.total);
-    if (stats.total !== shown && list.page === 0 && !state.event) {
+    const shown = Number($("#count").dataset.events);
+    if (stats.total !== shown && list.page === 0 && !state.event && !state.incident) {
       loadedKey = null;
       refresh();
     }

@@ -32,6 +32,8 @@ export class EventMap {
     });
     this.cluster.on("click", (e) => onSelect(e.layer.options.eventId));
     this.map.addLayer(this.cluster);
+    // Incidents are not clustered: a cluster would hide the size that shows their outlets.
+    this.incidents = L.layerGroup().addTo(this.map);
     this.map.on("moveend", () => onMove(this.view(), this.bbox()));
     this.ready = tiles ? this.addTiles(tiles) : this.addOutlines();
   }
@@ -80,6 +82,7 @@ export class EventMap {
     const controller = new AbortController();
     this.loading = controller;
     this.cluster.clearLayers();
+    this.incidents.clearLayers();
     this.markers.clear();
     let cursor = null;
     let loaded = 0;
@@ -114,10 +117,58 @@ export class EventMap {
     return { loaded, located, truncated: Boolean(cursor) };
   }
 
+  // Replace the markers with one per incident matching `params` (and `min_sources`),
+  // its radius growing with the square root of its outlets so that its area tracks them.
+  // Resolves like `load`, with `sources` the outlets summed over the incidents loaded.
+  async loadIncidents(params) {
+    if (this.loading) this.loading.abort();
+    const controller = new AbortController();
+    this.loading = controller;
+    this.cluster.clearLayers();
+    this.incidents.clearLayers();
+    this.markers.clear();
+    let cursor = null;
+    let loaded = 0;
+    const placed = [];
+    do {
+      const query = new URLSearchParams(params);
+      query.set("limit", String(PAGE));
+      if (cursor) query.set("cursor", cursor);
+      const response = await fetch(`api/incidents?${query}`, { signal: controller.signal });
+      const body = await response.json();
+      if (controller.signal.aborted) break;
+      if (!response.ok) throw new Error(body.error || response.statusText);
+      for (const incident of body.incidents) {
+        if (incident.lat != null && incident.lon != null) placed.push(incident);
+      }
+      loaded += body.incidents.length;
+      cursor = body.next_cursor;
+    } while (cursor && loaded < MAX_MARKERS && !controller.signal.aborted);
+    if (!controller.signal.aborted) {
+      // the largest drawn first, so smaller incidents on top of them stay clickable
+      placed.sort((a, b) => b.n_sources - a.n_sources);
+      for (const incident of placed) {
+        const marker = L.circleMarker([incident.lat, incident.lon], {
+          renderer: this.renderer, radius: incidentRadius(incident.n_sources), weight: 1,
+          color: "#fff", fillColor: colorOf(incident.event_type), fillOpacity: 0.75,
+          incidentId: incident.id, eventType: incident.event_type,
+        });
+        marker.bindTooltip(() => incidentTooltip(incident), { direction: "top" });
+        marker.on("click", () => this.onSelect(incident.id));
+        this.markers.set(incident.id, marker);
+        this.incidents.addLayer(marker);
+      }
+    }
+    if (this.loading === controller) this.loading = null;
+    return { loaded, located: placed.length, truncated: Boolean(cursor) };
+  }
+
   // Resolves when the view has settled (or at once if it need not move).
   fitToMarkers() {
     if (!this.markers.size) return Promise.resolve();
-    const bounds = this.cluster.getBounds();
+    const bounds = this.incidents.getLayers().length
+      ? L.latLngBounds([...this.markers.values()].map((m) => m.getLatLng()))
+      : this.cluster.getBounds();
     const zoom = Math.min(8, this.map.getBoundsZoom(bounds, false, L.point(40, 40)));
     const center = bounds.getCenter();
     if (zoom === this.map.getZoom() && this.map.getCenter().distanceTo(center) < 1) {
@@ -139,7 +190,8 @@ export class EventMap {
     if (!marker) return;
     const place = marker.getLatLng();
     this.ring = L.circleMarker(place, {
-      radius: 16, color: "#111", weight: 3, fill: false, interactive: false,
+      radius: Math.max(16, marker.getRadius() + 6), color: "#111", weight: 3, fill: false,
+      interactive: false,
       pane: "ring", renderer: this.ringRenderer,
     }).addTo(this.map);
     if (reveal && !this.map.getBounds().contains(place)) this.map.panTo(place);
@@ -154,6 +206,19 @@ function tooltip(event) {
   const place = event.location ? event.location.name || event.location.text : "";
   const div = document.createElement("div");
   div.textContent = `${event.event_type} · ${event.date || "undated"}${place ? " · " + place : ""}`;
+  return div;
+}
+
+export function incidentRadius(sources) {
+  return 5 + 4 * Math.sqrt(Math.max(0, sources - 1));
+}
+
+function incidentTooltip(incident) {
+  const div = document.createElement("div");
+  const n = incident.n_sources;
+  div.textContent = `${incident.event_type} · ${incident.date || "undated"}`
+    + `${incident.location_name ? " · " + incident.location_name : ""}`
+    + ` · ${n} source${n === 1 ? "" : "s"}`;
   return div;
 }
 

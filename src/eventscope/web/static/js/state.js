@@ -10,6 +10,7 @@ export function emptyState() {
   return {
     types: [], actor: "", country: "", sector: "", near: "", q: "", min_confidence: "", hedged: "", negated: "",
     since: "", until: "", inview: false, bbox: "", event: "", map: "",
+    view: "", incident: "", // view "incidents" shows incidents; "" is events
   };
 }
 
@@ -22,6 +23,8 @@ export function readHash(hash) {
   state.inview = params.get("inview") === "1";
   state.event = params.get("event") || "";
   state.map = params.get("map") || "";
+  state.view = params.get("view") === "incidents" ? "incidents" : "";
+  state.incident = state.view ? params.get("incident") || "" : "";
   return state;
 }
 
@@ -31,6 +34,8 @@ export function writeHash(state) {
   for (const key of TEXT_KEYS) if (state[key]) params.set(key, state[key]);
   if (state.inview) params.set("inview", "1");
   if (state.event) params.set("event", state.event);
+  if (state.view) params.set("view", state.view);
+  if (state.view && state.incident) params.set("incident", state.incident);
   if (state.map) params.set("map", state.map);
   return "#" + params.toString();
 }
@@ -51,7 +56,7 @@ export function apiParams(state, { omitTypes = false, omitTime = false } = {}) {
 
 // Filter fields only: a change here means the data must be fetched again.
 export function filterKey(state) {
-  return apiParams(state).toString();
+  return `${state.view}|${apiParams(state)}`;
 }
 
 export async function getJSON(url, signal) {
