@@ -11,9 +11,15 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+T = TypeVar("T")
 
 BUDGET_ENV = "EVENTSCOPE_TIME_BUDGET"
 # Far above any real article (a long one takes seconds): only a stall reaches it.
@@ -66,3 +72,32 @@ def time_budget(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def per_text(pieces: Iterable[tuple[int, int, Doc]], work: Callable[[int, int, Doc], list[T]],
+             seconds: float | None) -> Iterator[tuple[int, list[T] | Skipped]]:
+    """``work(index, offset, doc)`` for each piece of each text (as
+    :func:`eventscope.nlp.pipe_pieces` gives them), its results gathered per text: (index
+    of the text, its results), or (index, :class:`Skipped`) once the text's pieces have
+    run past ``seconds`` in all; its remaining pieces are then not worked on."""
+    current, spent = -1, 0.0
+    found: list[T] = []
+    skipped: Skipped | None = None
+    for n, offset, doc in pieces:
+        if n != current:
+            if current >= 0:
+                yield current, skipped or found
+            current, found, spent, skipped = n, [], 0.0, None
+        if skipped is not None:
+            continue
+        began = time.perf_counter()
+        try:
+            with time_budget(seconds - spent if seconds else None):
+                found.extend(work(n, offset, doc))
+        except OverBudget as exc:
+            skipped = Skipped(str(exc))
+        spent += time.perf_counter() - began
+        if seconds and spent >= seconds and skipped is None:
+            skipped = Skipped(f"over the time budget of {seconds:g} s")
+    if current >= 0:
+        yield current, skipped or found

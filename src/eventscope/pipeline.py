@@ -5,13 +5,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection, Iterable, Iterator
+from functools import partial
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .budget import OverBudget, Skipped, default_budget, time_budget
+from .budget import Skipped, default_budget, per_text
 from .coder import code_events
 from .coder.lexicon import load_actor_dictionary
 from .geo import geoparse_doc
@@ -85,33 +85,19 @@ def _coded(articles: list[Article], nlp: Language, country_bias: Collection[str]
     """(article, events) for each article, or (article, Skipped) when geoparsing and
     coding it ran past ``budget`` seconds. Articles longer than a window are parsed and
     coded a window at a time (:func:`eventscope.nlp.windows`), so memory stays flat."""
-    current, spent = -1, 0.0
-    found: list[Event] = []
-    skipped: Skipped | None = None
-    # A few pieces in flight at a time: spaCy holds a whole batch's parses at once.
-    for n, offset, doc in pipe_pieces((a.text for a in articles),
-                                      lambda pieces: nlp.pipe(pieces, batch_size=PIPE_BATCH)):
-        if n != current:
-            if current >= 0:
-                yield articles[current], skipped or distinct_event_ids(found)
-            current, found, spent, skipped = n, [], 0.0, None
-        if skipped is not None:
-            continue
+
+    def code(n: int, offset: int, doc: Doc) -> list[Event]:
         article = articles[n]
         window = article if len(doc.text) == len(article.text) else article.model_copy(
             update={"text": doc.text})
-        began = time.perf_counter()
-        try:
-            with time_budget(budget - spent if budget else None):
-                found.extend(_shifted(events_from_doc(doc, window, nlp, country_bias),
-                                      article.article_id, offset))
-        except OverBudget as exc:
-            skipped = Skipped(str(exc))
-        spent += time.perf_counter() - began
-        if budget and spent >= budget and skipped is None:
-            skipped = Skipped(f"over the time budget of {budget:g} s")
-    if current >= 0:
-        yield articles[current], skipped or distinct_event_ids(found)
+        return _shifted(events_from_doc(doc, window, nlp, country_bias), article.article_id,
+                        offset)
+
+    # A few pieces in flight at a time: spaCy holds a whole batch's parses at once.
+    pieces = pipe_pieces((a.text for a in articles),
+                         lambda part: nlp.pipe(part, batch_size=PIPE_BATCH))
+    for n, found in per_text(pieces, code, budget):
+        yield articles[n], found if isinstance(found, Skipped) else distinct_event_ids(found)
 
 
 def _pipe(chunk: list[Article], model: str | None, country_bias: Collection[str] | None,
@@ -119,12 +105,9 @@ def _pipe(chunk: list[Article], model: str | None, country_bias: Collection[str]
     return list(_coded(chunk, load_nlp(model), country_bias, budget))
 
 
-_bias: Collection[str] | None = None  # set in the parent before the workers fork
-_budget: float | None = None
-
-
-def _work(chunk: list[Article]) -> list[tuple[Article, list[Event] | Skipped]]:
-    return _pipe(chunk, worker_model(), _bias, _budget)
+def _work(chunk: list[Article], *, country_bias: Collection[str] | None,
+          budget: float | None) -> list[tuple[Article, list[Event] | Skipped]]:
+    return _pipe(chunk, worker_model(), country_bias, budget)
 
 
 def process_many(
@@ -152,10 +135,9 @@ def process_many(
         for chunk in chunks(articles, batch_size):
             yield from _pipe(chunk, model, country_bias, seconds)
         return
-    global _bias, _budget
-    _bias, _budget = country_bias, seconds
     geoparse_doc(nlp("Paris"), nlp)  # warm the gazetteer before forking
     load_actor_dictionary()  # and the actor dictionary (tens of thousands of names)
-    for done in forked_map(_work, chunks(articles, batch_size), n_process=n_process,
+    work = partial(_work, country_bias=country_bias, budget=seconds)
+    for done in forked_map(work, chunks(articles, batch_size), n_process=n_process,
                            model=model):
         yield from done

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection, Iterable, Iterator
+from functools import partial
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..budget import OverBudget, Skipped, default_budget, time_budget
+from ..budget import Skipped, default_budget, per_text
 from ..nlp import load_nlp, pipe_pieces
 from ..parallel import chunks, forked_map, worker_model
 from ..record import Toponym
@@ -122,37 +122,16 @@ def _geoparse_texts(texts: Iterable[str], nlp: Language, batch_size: int,
                     ) -> Iterator[list[Toponym] | Skipped]:
     """Each text's toponyms, or :class:`Skipped` when geoparsing it ran past ``budget``
     seconds. Long texts are parsed and resolved a window at a time."""
-    current, spent = -1, 0.0
-    found: list[Toponym] = []
-    skipped: Skipped | None = None
-    for n, offset, doc in pipe_pieces(
-            texts, lambda pieces: parse_for_geo(pieces, nlp, batch_size)):
-        if n != current:
-            if current >= 0:
-                yield skipped or found
-            current, found, spent, skipped = n, [], 0.0, None
-        if skipped is not None:
-            continue
-        began = time.perf_counter()
-        try:
-            with time_budget(budget - spent if budget else None):
-                found.extend(_shifted(geoparse_doc(doc, nlp, country_bias), offset))
-        except OverBudget as exc:
-            skipped = Skipped(str(exc))
-        spent += time.perf_counter() - began
-        if budget and spent >= budget and skipped is None:
-            skipped = Skipped(f"over the time budget of {budget:g} s")
-    if current >= 0:
-        yield skipped or found
+    pieces = pipe_pieces(texts, lambda part: parse_for_geo(part, nlp, batch_size))
+    for _, found in per_text(pieces, lambda _n, offset, doc: _shifted(
+            geoparse_doc(doc, nlp, country_bias), offset), budget):
+        yield found
 
 
-_bias: Collection[str] | None = None  # set in the parent before the workers fork
-_budget: float | None = None
-
-
-def _geoparse_chunk(texts: list[str]) -> list[list[Toponym] | Skipped]:
+def _geoparse_chunk(texts: list[str], *, country_bias: Collection[str] | None,
+                    budget: float | None) -> list[list[Toponym] | Skipped]:
     nlp = load_nlp(worker_model())  # inherited from the parent through fork(): no reload
-    return list(_geoparse_texts(texts, nlp, len(texts), _bias, _budget))
+    return list(_geoparse_texts(texts, nlp, len(texts), country_bias, budget))
 
 
 def geoparse_many(
@@ -175,11 +154,9 @@ def geoparse_many(
     if n_process <= 1:
         yield from _geoparse_texts(texts, nlp, batch_size, country_bias, seconds)
         return
-    global _bias, _budget
-    _bias, _budget = country_bias, seconds
     geoparse_doc(next(parse_for_geo(["Warm up in Paris."], nlp)), nlp)
-    for done in forked_map(_geoparse_chunk, chunks(texts, batch_size), n_process=n_process,
-                           model=model):
+    work = partial(_geoparse_chunk, country_bias=country_bias, budget=seconds)
+    for done in forked_map(work, chunks(texts, batch_size), n_process=n_process, model=model):
         yield from done
 
 
