@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, Generic, NoReturn, TypeVar
 
 import typer
 
@@ -167,6 +167,24 @@ def _open_store(db: Path, *, write: bool) -> Store:
         return Store(db, create=write, read_only=not write)
     except StoreError as exc:
         fail(str(exc))
+
+
+T = TypeVar("T")
+
+
+class Capped(Generic[T]):
+    """The first ``limit`` items of ``stream``, read lazily; ``more`` then says whether
+    the stream had more (so that a count is asked for only when it is needed)."""
+
+    def __init__(self, stream: Iterable[T], limit: int) -> None:
+        self.stream, self.limit, self.more = stream, limit, False
+
+    def __iter__(self) -> Iterator[T]:
+        for n, item in enumerate(self.stream):
+            if n == self.limit:
+                self.more = True
+                return
+            yield item
 
 
 @contextmanager
@@ -408,26 +426,12 @@ def events(
         until=until, near=near, bbox=bbox, text=text, min_confidence=min_confidence,
         hedged=hedged, negated=negated,
     )
-    store = _open_store(db, write=False)
-    more = False
-
-    def first(stream: Iterator[Event]) -> Iterator[Event]:
-        """The first ``limit`` events; notes whether there were more."""
-        nonlocal more
-        for n, event in enumerate(stream):
-            if n == limit:
-                more = True
-                return
-            yield event
-
-    try:
+    with _opened(db, write=False) as store:
         # streamed a page at a time, as export does: a large --limit costs no more memory
-        shown = _emit(first(store.iter_events(flt, page_size=min(limit + 1, 1000))), fmt)
+        first = Capped(store.iter_events(flt, page_size=min(limit + 1, 1000)), limit)
+        shown = _emit(first, fmt)
+        more = first.more
         total = store.count(flt) if more else shown
-    except StoreError as exc:
-        fail(str(exc))
-    finally:
-        store.close()
     if more:
         warn(f"showing {shown} of {total} events; raise --limit or use export for all")
 

@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-from .cli import fail, warn
+from .cli import Capped, fail, warn
 from .export_incidents import FORMATS, WRITERS, print_table
 from .store import Store, StoreError
 from .store.filter import Filter
 from .store.incidents import (
-    Incident,
     assign_unassigned,
     count_incidents,
     iter_incidents,
@@ -47,20 +45,11 @@ def show_incidents(db: Path, flt: Filter, *, min_sources: int | None, fmt: str,
     if fmt not in FORMATS:
         fail(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
     store = open_with_incidents(db)
-    more = False
-
-    def first(stream: Iterator[Incident]) -> Iterator[Incident]:
-        nonlocal more
-        for n, incident in enumerate(stream):
-            if n == limit:
-                more = True
-                return
-            yield incident
-
     try:
-        stream = first(iter_incidents(store, flt, min_sources=min_sources,
-                                      page_size=min(limit + 1, 1000)))
+        stream = Capped(iter_incidents(store, flt, min_sources=min_sources,
+                                       page_size=min(limit + 1, 1000)), limit)
         shown = print_table(stream) if fmt == "table" else WRITERS[fmt](stream, sys.stdout)
+        more = stream.more
         total = count_incidents(store, flt, min_sources=min_sources) if more else shown
     except StoreError as exc:
         fail(str(exc))
