@@ -129,3 +129,35 @@ def test_a_long_text_is_parsed_in_windows_with_offsets_into_the_whole(
     for event in windowed:
         assert text[event.evidence.start:event.evidence.end] == event.evidence.sentence
     assert len({e.event_id for e in windowed}) == len(windowed)
+
+
+def test_a_worker_thread_that_opts_in_gets_the_budget_and_others_do_not() -> None:
+    import threading
+
+    from eventscope.budget import alarms_in_thread
+
+    outcome: list[str] = []
+
+    def stall_for(seconds: float) -> None:
+        with time_budget(0.2):
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                time.sleep(0.01)
+
+    def worker() -> None:
+        stall_for(0.4)  # no alarm off the main thread by default
+        outcome.append("ran to the end")
+        with alarms_in_thread():
+            try:
+                stall_for(5)
+            except OverBudget as exc:
+                outcome.append(str(exc))
+            stall_for(0.05)  # within budget: no late exception after the block
+            time.sleep(0.3)
+        outcome.append("went on")
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(10)
+    assert outcome == ["ran to the end",
+                       "over the time budget of 0.2 s (EVENTSCOPE_TIME_BUDGET)", "went on"]

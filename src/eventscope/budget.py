@@ -2,12 +2,14 @@
 instead of stalling a batch or a feed.
 
 Work inside :func:`time_budget` is interrupted by SIGALRM once it has run for the budget
-(on the main thread of a process only: the CLI, and every forked worker, run there). The
-budget is EVENTSCOPE_TIME_BUDGET seconds (0: none), else :data:`DEFAULT_SECONDS`.
+(on the main thread of a process: the CLI, and every forked worker, run there; a worker
+thread that owns its work, such as a Dask worker's, opts in with :func:`alarms_in_thread`).
+The budget is EVENTSCOPE_TIME_BUDGET seconds (0: none), else :data:`DEFAULT_SECONDS`.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import threading
@@ -54,12 +56,70 @@ def default_budget() -> float:
     return parse_budget(os.environ.get(BUDGET_ENV))
 
 
+_threads = threading.local()
+
+
+@contextmanager
+def alarms_in_thread() -> Iterator[None]:
+    """Let :func:`time_budget` interrupt work in this thread even off the main thread, by
+    raising OverBudget in it from a timer. For threads that own their work (a Dask
+    worker's executor thread); a shared thread, such as a web server's, stays without."""
+    before = getattr(_threads, "alarms", False)
+    _threads.alarms = True
+    try:
+        yield
+    finally:
+        _threads.alarms = before
+
+
+@contextmanager
+def _thread_alarm(seconds: float) -> Iterator[None]:
+    """Raise OverBudget in this thread after ``seconds``, from a timer thread (delivered
+    at the thread's next Python instruction, as a signal handler would be)."""
+    message = f"over the time budget of {seconds:g} s ({BUDGET_ENV})"
+
+    class Expired(OverBudget):
+        def __init__(self, *args: object) -> None:
+            super().__init__(*(args or (message,)))
+
+    target = ctypes.c_ulong(threading.get_ident())
+    lock = threading.Lock()
+    done = fired = False
+
+    def expire() -> None:
+        nonlocal fired
+        with lock:
+            if not done:
+                fired = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(Expired))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            done = True
+        timer.cancel()
+        if fired:  # not delivered yet (the block ended first): dropped
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
+
+
 @contextmanager
 def time_budget(seconds: float | None) -> Iterator[None]:
     """Raise :class:`OverBudget` in the block once it has run ``seconds`` (None or 0:
-    no limit; off the main thread, where no alarm can be delivered, no limit either)."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
+    no limit; off the main thread, where no alarm can be delivered, no limit either unless
+    the thread opted in with :func:`alarms_in_thread`)."""
+    if not seconds:
         yield
+        return
+    if threading.current_thread() is not threading.main_thread():
+        if getattr(_threads, "alarms", False):
+            with _thread_alarm(seconds):
+                yield
+        else:
+            yield
         return
 
     def expire(_signum: int, _frame: object) -> None:

@@ -323,6 +323,15 @@ def ingest(
     model: ModelOption = None,
     country_bias: CountryBiasOption = None,
     time_budget: TimeBudgetOption = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask", metavar="tcp://HOST:PORT|local",
+            help="Code the articles on a Dask cluster: a scheduler's address, or 'local' "
+            "for a local cluster of --n-process one-thread workers (needs the dask extra: "
+            "pip install 'eventscope[dask]'). This process still writes the database.",
+        ),
+    ] = None,
 ) -> None:
     """Store articles and their events in the database.
 
@@ -336,6 +345,8 @@ def ingest(
 
       eventscope ingest corpus.jsonl --n-process 2
 
+      eventscope ingest corpus.jsonl --dask tcp://scheduler:8786
+
     Unreadable inputs are reported one line each and skipped (exit status 3; 1 if none
     could be stored).
     """
@@ -343,6 +354,7 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from .nlp import ModelNotInstalled
+    from .pipeline_dask import DaskError, DaskSession
 
     bias = _country_bias(country_bias)
     budget = _time_budget(time_budget)
@@ -360,6 +372,12 @@ def ingest(
                 warn(f"skipped {item}")
             fail(f"no article could be read; {db} was not created", 1)
         items = itertools.chain(head, items)
+    session = None
+    if dask:  # reach the cluster first: one that cannot be used leaves nothing written
+        try:
+            session = DaskSession.connect(dask, n_process)
+        except DaskError as exc:
+            fail(str(exc))
     store = _open_store(db, write=True)
     total = count_inputs(paths)
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -375,13 +393,16 @@ def ingest(
 
     try:
         with progress:
-            summary = run_ingest(items, store,
-                                 pipeline_processor(n_process, model, bias, budget),
+            processor = (session.processor(model, bias, budget) if session
+                         else pipeline_processor(n_process, model, bias, budget))
+            summary = run_ingest(items, store, processor,
                                  on_progress=on_progress, on_error=on_error)
-    except (StoreError, ModelNotInstalled) as exc:
+    except (StoreError, ModelNotInstalled, DaskError) as exc:
         fail(str(exc))
     finally:
         store.close()
+        if session is not None:
+            session.close()
     near = f" ({summary.near_duplicates} near-duplicates marked)" if summary.near_duplicates else ""
     typer.echo(
         f"articles: {summary.new} new{near}, {summary.skipped} skipped (already stored), "
