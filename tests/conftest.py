@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,52 @@ def build_event(article, event_type="ASSAULT", sentence_index=0, **fields):
 def make_event():
     """``make_event(article, "PROTEST", 1, actor=Actor(...), ...)``: see build_event."""
     return build_event
+
+
+# --- the database under test: a SQLite file, and a PostgreSQL database when a server is given
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The URL of the test PostgreSQL server (its default database, as a superuser), with
+    a template database holding PostGIS, so that each test's fresh database is quick."""
+    import os
+
+    from dbtargets import PG_URL_VAR, admin, template_name, with_database
+
+    url = os.environ.get(PG_URL_VAR)
+    if not url:
+        pytest.skip(f"{PG_URL_VAR} is not set: no PostgreSQL server to test against "
+                    "(start one with scripts/pg_test_server.sh and export its URL)")
+    template = template_name()
+    admin(url, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)',
+          f'CREATE DATABASE "{template}"')
+    admin(with_database(url, template), "CREATE EXTENSION IF NOT EXISTS postgis")
+    yield url
+    admin(url, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_database(pg_server: str) -> Iterator[str]:
+    """The URL of a new, empty database on the test server (PostGIS installed), dropped
+    afterwards."""
+    from dbtargets import new_database
+
+    with new_database(pg_server) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url(pg_database: str) -> str:
+    """The URL of a new, empty PostgreSQL database (PostGIS available) for one test."""
+    return pg_database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a test's store lives: a SQLite file, then a fresh PostgreSQL database (skipped
+    with the reason when no server is given). A test of SQLite alone narrows it with
+    ``@pytest.mark.parametrize("db_target", ["sqlite"], indirect=True)``."""
+    if request.param == "sqlite":
+        return str(tmp_path / "events.db")
+    return str(request.getfixturevalue("pg_url"))

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from eventscope import cli
 from eventscope.record import Actor, Article, Event, Location
-from eventscope.store import Store
+from eventscope.store import Store, store_label
 from standins import one_protest_each
 
 runner = CliRunner()
@@ -28,8 +28,9 @@ BAMAKO = Location(text="Bamako", name="Bamako", geonameid=2460596, country="MLI"
 
 
 @pytest.fixture
-def db(tmp_path: Path, make_event) -> Path:
-    path = tmp_path / "events.db"
+def db(db_target: str, make_event) -> str:
+    """A store of four events, in SQLite and in PostgreSQL (tests/conftest.py)."""
+    path = db_target
     kyiv = Article(text="Drones struck an energy facility in Kyiv overnight. Officials "
                    "condemned the strike.", title="Overnight strike", published="2024-05-08")
     bamako = Article(text="Soldiers deployed around Bamako after the coup. Unions called a "
@@ -176,13 +177,14 @@ def inputs(tmp_path: Path) -> Path:
 
 
 def test_ingest_reports_new_skipped_failed_and_is_idempotent(
-    stand_in_coder: None, inputs: Path, tmp_path: Path
+    stand_in_coder: None, inputs: Path, db_target: str
 ) -> None:
-    db = tmp_path / "new.db"
+    db = db_target  # a new SQLite file, or an empty PostgreSQL database
     first = run("ingest", str(inputs), "--db", str(db))
     assert first.exit_code == cli.PARTIAL_EXIT
+    shown = store_label(db)  # a URL without its password
     assert first.stdout.strip() == (
-        f"articles: 2 new, 0 skipped (already stored), 2 failed; events: 2 stored in {db}")
+        f"articles: 2 new, 0 skipped (already stored), 2 failed; events: 2 stored in {shown}")
     assert f"{inputs / 'b.jsonl'}:2: is not valid JSON" in first.stderr
     assert f"{inputs / 'c.txt'}: is empty" in first.stderr
     second = run("ingest", str(inputs), "--db", str(db))
@@ -207,14 +209,16 @@ def test_ingest_into_a_folder_that_does_not_exist(stand_in_coder: None, inputs: 
         "it writable?)")
 
 
-def test_ingest_into_a_read_only_database(stand_in_coder: None, inputs: Path, db: Path,
+def test_ingest_into_a_read_only_database(stand_in_coder: None, inputs: Path, db: str,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     real_store = cli.Store
     monkeypatch.setattr(cli, "Store", lambda path, **kw: real_store(path, read_only=True))
     result = run("ingest", str(inputs), "--db", str(db))
     assert result.exit_code == 1
+    why = ("opened read-only; this needs a writable store" if db.startswith("postgresql:")
+           else "database is read-only (check the file's permissions)")
     assert result.stderr.strip().splitlines()[-1] == (
-        f"eventscope: error: {db}: database is read-only (check the file's permissions)")
+        f"eventscope: error: {store_label(db)}: {why}")
     assert Store(db).article_count() == 2
 
 

@@ -17,8 +17,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def db(tmp_path: Path, make_event) -> Path:
-    path = tmp_path / "events.db"
+def db(db_target: str, make_event) -> str:
+    """One event's store, in SQLite and in PostgreSQL (tests/conftest.py)."""
+    path = db_target
     one = Article(text="Gunmen attacked a checkpoint in Kharkiv on Saturday. Two guards "
                   "were hurt.", title="Checkpoint attack", outlet="Example Wire",
                   published="2024-03-02", url="https://example.org/1")

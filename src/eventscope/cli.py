@@ -20,7 +20,7 @@ from .ingest.jsonl import read_jsonl
 from .ingest.run import IngestSummary, count_inputs, pipeline_processor
 from .ingest.run import ingest as run_ingest
 from .record import Article, Event, event_json_schema
-from .store import Store, StoreError
+from .store import Store, StoreError, store_label, store_location
 from .store.filter import Filter
 
 app = typer.Typer(
@@ -53,10 +53,11 @@ TEXT_FORMATS = ("table", "jsonl", "csv", "geojson")
 FILE_FORMATS = ("jsonl", "csv", "geojson", "parquet")
 
 DbOption = Annotated[
-    Path,
+    str,
     typer.Option(
         "--db", envvar="EVENTSCOPE_DB", show_default=True,
-        help="SQLite database file (or set EVENTSCOPE_DB).",
+        help="SQLite database file, or a PostgreSQL/PostGIS database shared by several "
+        "processes: postgresql://user@host:port/dbname (or set EVENTSCOPE_DB).",
     ),
 ]
 NProcessOption = Annotated[
@@ -162,7 +163,7 @@ def _filter(**options: Any) -> Filter:
         fail(f"--{name.replace('_', '-')} {rest}")
 
 
-def _open_store(db: Path, *, write: bool) -> Store:
+def _open_store(db: str, *, write: bool) -> Store:
     try:
         return Store(db, create=write, read_only=not write)
     except StoreError as exc:
@@ -188,7 +189,7 @@ class Capped(Generic[T]):
 
 
 @contextmanager
-def _opened(db: Path, *, write: bool) -> Iterator[Store]:
+def _opened(db: str, *, write: bool) -> Iterator[Store]:
     """The store at ``db`` for the block; a StoreError in it is the command's one-line
     error, and the store is closed whatever happens."""
     store = _open_store(db, write=write)
@@ -318,7 +319,7 @@ def ingest(
         typer.Argument(help="Files, folders (searched for .txt, .md, .html, .jsonl) or '-'.",
                        show_default=False),
     ],
-    db: DbOption = Path("eventscope.db"),
+    db: DbOption = "eventscope.db",
     n_process: NProcessOption = 1,
     model: ModelOption = None,
     country_bias: CountryBiasOption = None,
@@ -359,7 +360,11 @@ def ingest(
     bias = _country_bias(country_bias)
     budget = _time_budget(time_budget)
     items: Iterable[Item] = read_inputs(paths)
-    if not db.exists():
+    try:  # a database URL that cannot be used fails here, before anything is read
+        where, exists = store_location(db)
+    except StoreError as exc:
+        fail(str(exc))
+    if not exists:
         # read up to the first article before creating the database: a run that can
         # read nothing leaves no empty database behind
         head: list[Item] = []
@@ -370,7 +375,7 @@ def ingest(
         if not any(isinstance(item, Article) for item in head):
             for item in head:
                 warn(f"skipped {item}")
-            fail(f"no article could be read; {db} was not created", 1)
+            fail(f"no article could be read; {where} was not created", 1)
         items = itertools.chain(head, items)
     session = None
     if dask:  # reach the cluster first: one that cannot be used leaves nothing written
@@ -406,7 +411,7 @@ def ingest(
     near = f" ({summary.near_duplicates} near-duplicates marked)" if summary.near_duplicates else ""
     typer.echo(
         f"articles: {summary.new} new{near}, {summary.skipped} skipped (already stored), "
-        f"{summary.failed} failed; events: {summary.events} stored in {db}"
+        f"{summary.failed} failed; events: {summary.events} stored in {where}"
     )
     if summary.failed:
         raise typer.Exit(1 if summary.new + summary.skipped == 0 else PARTIAL_EXIT)
@@ -414,7 +419,7 @@ def ingest(
 
 @app.command()
 def events(
-    db: DbOption = Path("eventscope.db"),
+    db: DbOption = "eventscope.db",
     types: TypeOption = None,
     actor: ActorOption = None,
     country: CountryOption = None,
@@ -459,7 +464,7 @@ def events(
 
 @app.command()
 def incidents(
-    db: DbOption = Path("eventscope.db"),
+    db: DbOption = "eventscope.db",
     types: TypeOption = None,
     actor: ActorOption = None,
     country: CountryOption = None,
@@ -500,7 +505,7 @@ def incidents(
 
 @app.command()
 def recode(
-    db: DbOption = Path("eventscope.db"),
+    db: DbOption = "eventscope.db",
     since: Annotated[
         str | None, typer.Option(help="Only articles published on or after this date.")
     ] = None,
@@ -548,7 +553,7 @@ def export(
         typer.Option("--format", "-f", help="jsonl, csv, geojson or parquet "
                      "(default: from OUT's extension)."),
     ] = None,
-    db: DbOption = Path("eventscope.db"),
+    db: DbOption = "eventscope.db",
     types: TypeOption = None,
     actor: ActorOption = None,
     country: CountryOption = None,
@@ -902,7 +907,7 @@ def _fetcher(allow_net: list[str] | None, delay: float) -> Any:
 @feeds_app.command("add")
 def feeds_add(
     url: Annotated[str, typer.Argument(help="The feed's URL (RSS, Atom or JSON Feed).")],
-    db: DbOption = Path("eventscope.db"),
+    db: DbOption = "eventscope.db",
     outlet: Annotated[str | None, typer.Option(help="The outlet's name (default: the "
                                                "page's site name, else the feed's title).")] = None,
     country_bias: Annotated[str | None, typer.Option(
@@ -928,7 +933,7 @@ def feeds_add(
 
 
 @feeds_app.command("list")
-def feeds_list(db: DbOption = Path("eventscope.db")) -> None:
+def feeds_list(db: DbOption = "eventscope.db") -> None:
     """The feeds, with when each was last polled and its last error."""
     from .store import watch as tables
 
@@ -945,7 +950,7 @@ def feeds_list(db: DbOption = Path("eventscope.db")) -> None:
 
 
 @feeds_app.command("remove")
-def feeds_remove(url: str, db: DbOption = Path("eventscope.db")) -> None:
+def feeds_remove(url: str, db: DbOption = "eventscope.db") -> None:
     """Stop polling a feed (its stored articles stay)."""
     from .store import watch as tables
 
@@ -958,7 +963,7 @@ def feeds_remove(url: str, db: DbOption = Path("eventscope.db")) -> None:
 
 @app.command()
 def watch(
-    db: DbOption = Path("eventscope.db"),
+    db: DbOption = "eventscope.db",
     once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
     interval: Annotated[float, typer.Option(min=1.0, help="Seconds between rounds.")] = 300.0,
     allow_net: AllowNetOption = None,
@@ -1037,7 +1042,7 @@ def watch(
 @watchlist_app.command("add")
 def watchlist_add(
     name: Annotated[str, typer.Argument(help="A name for the watchlist.")],
-    db: DbOption = Path("eventscope.db"),
+    db: DbOption = "eventscope.db",
     types: TypeOption = None,
     actor: ActorOption = None,
     country: CountryOption = None,
@@ -1097,7 +1102,7 @@ def watchlist_add(
 
 
 @watchlist_app.command("list")
-def watchlist_list(db: DbOption = Path("eventscope.db")) -> None:
+def watchlist_list(db: DbOption = "eventscope.db") -> None:
     """The watchlists, their filters, deliveries and how many events each matched."""
     from .store import watch as tables
 
@@ -1113,7 +1118,7 @@ def watchlist_list(db: DbOption = Path("eventscope.db")) -> None:
 
 
 @watchlist_app.command("remove")
-def watchlist_remove(name: str, db: DbOption = Path("eventscope.db")) -> None:
+def watchlist_remove(name: str, db: DbOption = "eventscope.db") -> None:
     """Delete a watchlist and its alert log."""
     from .store import watch as tables
 
@@ -1126,7 +1131,7 @@ def watchlist_remove(name: str, db: DbOption = Path("eventscope.db")) -> None:
 
 @app.command()
 def alerts(
-    db: DbOption = Path("eventscope.db"),
+    db: DbOption = "eventscope.db",
     watchlist: Annotated[str | None, typer.Option(help="Only this watchlist's.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many, newest first.")] = 50,
 ) -> None:
@@ -1149,7 +1154,7 @@ def alerts(
 
 @app.command()
 def serve(
-    db: DbOption = Path("eventscope.db"),
+    db: DbOption = "eventscope.db",
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
     tiles: str | None = typer.Option(
@@ -1181,11 +1186,12 @@ def serve(
     extra = [*(allow_host or []), *os.environ.get("EVENTSCOPE_ALLOWED_HOSTS", "").split(",")]
     hosts = allowed_hosts(host, extra)
     try:
-        api = create_app(str(db), token=os.environ.get("EVENTSCOPE_TOKEN") or None, tiles=tiles,
+        api = create_app(db, token=os.environ.get("EVENTSCOPE_TOKEN") or None, tiles=tiles,
                          hosts=hosts)
     except StoreError as exc:
         fail(str(exc))
-    typer.echo(f"eventscope: serving {db} on http://{host}:{port}/ (API docs at /docs)", err=True)
+    typer.echo(f"eventscope: serving {store_label(db)} on http://{host}:{port}/ "
+               "(API docs at /docs)", err=True)
     if host not in LOCAL_HOSTS:
         warn("serving beyond this machine without TLS: put an HTTPS proxy in front "
              "(docs/security.md)")

@@ -18,14 +18,17 @@ from .store.incidents import (
 )
 
 
-def open_with_incidents(db: Path) -> Store:
+def open_with_incidents(db: str | Path) -> Store:
     """The store, read-only, after putting events stored before incidents existed into
     incidents (which needs one writable opening, as an upgrade does)."""
     try:
         store = Store(db, create=False, read_only=True)
         missing = unassigned(store)
     except StoreError as exc:
-        if "schema version" not in str(exc) and "no such column" not in str(exc):
+        message = str(exc)
+        older = "schema version" in message or "no such column" in message or (
+            "column" in message and "does not exist" in message)  # SQLite's, PostgreSQL's
+        if not older:
             fail(str(exc))
         missing = 1  # an older schema: the writable opening below upgrades it
     if missing:
@@ -40,7 +43,7 @@ def open_with_incidents(db: Path) -> Store:
     return store
 
 
-def show_incidents(db: Path, flt: Filter, *, min_sources: int | None, fmt: str,
+def show_incidents(db: str | Path, flt: Filter, *, min_sources: int | None, fmt: str,
                    limit: int) -> None:
     if fmt not in FORMATS:
         fail(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
@@ -59,7 +62,7 @@ def show_incidents(db: Path, flt: Filter, *, min_sources: int | None, fmt: str,
         warn(f"showing {shown} of {total} incidents; raise --limit for more")
 
 
-def run_recode(db: Path, since: str | None, flt: Filter, *, n_process: int,
+def run_recode(db: str | Path, since: str | None, flt: Filter, *, n_process: int,
                model: str | None, budget: float) -> None:
     import typer
 

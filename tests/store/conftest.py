@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
@@ -72,8 +72,14 @@ def coded(articles: dict[str, Article], make_event) -> list[tuple[Article, list[
 
 
 @pytest.fixture
-def store(tmp_path: Path, coded: list[tuple[Article, list[Event]]]) -> Store:
-    db = Store(tmp_path / "events.db")
+def store(db_target: str, coded: list[tuple[Article, list[Event]]]) -> Iterator[Store]:
+    """The store of ``coded``, in SQLite (``tmp_path / "events.db"``) and in PostgreSQL."""
+    db = Store(db_target)
     for article, events in coded:
         assert db.add(article, events)
-    return db
+    yield db
+    db.close()
+
+
+# For tests of SQLite's file alone.
+sqlite_only = pytest.mark.parametrize("db_target", ["sqlite"], indirect=True)

@@ -4,12 +4,12 @@ exact copies counted as sources, and every change in the edit log."""
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from pathlib import Path
 
 import pytest
 from shootings import TOLEDO, shooting_reports
 
+from dbtargets import execute, incident_box_table
 from eventscope.record import Article, Event
 from eventscope.store import Store
 from eventscope.store.changes import read_changes
@@ -37,8 +37,8 @@ def _partition(store: Store) -> set[frozenset[str]]:
 
 
 def test_reports_of_one_shooting_are_one_incident_and_a_look_alike_is_not(
-        tmp_path: Path, reports) -> None:
-    store = Store(tmp_path / "a.db")
+        db_target: str, reports) -> None:
+    store = Store(db_target)
     for article, found in reports.values():
         assert store.add(article, found)
     ids = {name: article.article_id for name, (article, _) in reports.items()}
@@ -73,8 +73,8 @@ def test_incidents_do_not_depend_on_order_or_batches(tmp_path: Path, reports) ->
     assert len(results) == 1
 
 
-def test_a_bridge_merges_two_incidents_and_the_log_says_so(tmp_path: Path, reports) -> None:
-    store = Store(tmp_path / "a.db")
+def test_a_bridge_merges_two_incidents_and_the_log_says_so(db_target: str, reports) -> None:
+    store = Store(db_target)
     for name in ("third", "other", "first"):
         store.add(*reports[name])
     with store.engine.connect() as conn:
@@ -91,8 +91,8 @@ def test_a_bridge_merges_two_incidents_and_the_log_says_so(tmp_path: Path, repor
     assert len(_partition(store)) == 2
 
 
-def test_an_exact_copy_elsewhere_is_another_source(tmp_path: Path, reports) -> None:
-    store = Store(tmp_path / "a.db")
+def test_an_exact_copy_elsewhere_is_another_source(db_target: str, reports) -> None:
+    store = Store(db_target)
     article, found = reports["first"]
     store.add(article, found)
     copy = Article(text=article.text, title=article.title, outlet="syndicate.example",
@@ -111,8 +111,8 @@ def test_an_exact_copy_elsewhere_is_another_source(tmp_path: Path, reports) -> N
 
 
 def test_events_without_place_or_date_are_incidents_of_their_own(
-        tmp_path: Path, reports, make_event) -> None:
-    store = Store(tmp_path / "a.db")
+        db_target: str, reports, make_event) -> None:
+    store = Store(db_target)
     article, found = reports["first"]
     vague = [found[0], make_event(article, "ASSAULT", 1, date=None, date_precision=None),
              make_event(article, "ASSAULT", 2, location=None)]
@@ -127,10 +127,10 @@ def test_events_without_place_or_date_are_incidents_of_their_own(
     assert unassigned(store) == 0
 
 
-def test_filters_and_min_sources(tmp_path: Path, reports) -> None:
+def test_filters_and_min_sources(db_target: str, reports) -> None:
     from eventscope.store.filter import Filter
 
-    store = Store(tmp_path / "a.db")
+    store = Store(db_target)
     for article, found in reports.values():
         store.add(article, found)
     assert [i.n_articles for i in iter_incidents(store, min_sources=2)] == [3]
@@ -141,21 +141,18 @@ def test_filters_and_min_sources(tmp_path: Path, reports) -> None:
     assert end is None and {i.id for i in page + rest} == {i.id for i in iter_incidents(store)}
 
 
-def test_a_store_from_before_incidents_gets_them(tmp_path: Path, reports) -> None:
-    path = tmp_path / "old.db"
+def test_a_store_from_before_incidents_gets_them(db_target: str, reports) -> None:
+    path = db_target
     store = Store(path)
     for article, found in reports.values():
         store.add(article, found)
     expected = _partition(store)
     store.close()
-    conn = sqlite3.connect(path)  # as schema 2 left it
-    conn.execute("DROP INDEX ix_events_incident")
-    conn.execute("ALTER TABLE events DROP COLUMN incident_id")
-    for table in ("incidents", "article_keys", "changes", "incident_rtree"):
-        conn.execute(f"DROP TABLE {table}")
-    conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
+    execute(path, "DROP INDEX ix_events_incident",  # as schema 2 left it
+            "ALTER TABLE events DROP COLUMN incident_id",
+            *(f"DROP TABLE {table}" for table in ("incidents", "article_keys", "changes",
+                                                  incident_box_table(path))),
+            "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     reader = Store(path, read_only=True)
     assert all(e.incident_id is None for e in reader.iter_events())
     reader.close()

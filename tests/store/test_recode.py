@@ -3,13 +3,13 @@ logged; an interrupted recode resumes and ends where an uninterrupted one does."
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from shootings import shooting_reports
 
+from dbtargets import execute
 from eventscope.record import Article, Event, distinct_event_ids
 from eventscope.store import Store
 from eventscope.store.changes import latest_version, read_changes
@@ -33,9 +33,10 @@ def reports(make_event) -> dict[str, tuple[Article, list[Event]]]:
 
 
 @pytest.fixture
-def stored(tmp_path: Path, reports) -> tuple[Path, dict[str, list[Event]]]:
-    """The reports stored with the ids the pipeline gives them (distinct_event_ids)."""
-    path = tmp_path / "a.db"
+def stored(db_target: str, reports) -> tuple[str, dict[str, list[Event]]]:
+    """The reports stored with the ids the pipeline gives them (distinct_event_ids), in
+    SQLite and in PostgreSQL."""
+    path = db_target
     coded = {article.article_id: distinct_event_ids(found)
              for article, found in reports.values()}
     with Store(path) as store:
@@ -44,13 +45,9 @@ def stored(tmp_path: Path, reports) -> tuple[Path, dict[str, list[Event]]]:
     return path, coded
 
 
-def _state(path: Path) -> list[tuple[str, str, float]]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT event_id, incident_id, confidence FROM events "
-                            "ORDER BY event_id").fetchall()
-    finally:
-        conn.close()
+def _state(path: str) -> list[tuple[str, str, float]]:
+    return execute(path, "SELECT event_id, incident_id, confidence FROM events "
+                   "ORDER BY event_id")
 
 
 def test_the_same_coder_changes_nothing(stored) -> None:
@@ -95,11 +92,12 @@ def test_differences_are_logged_with_their_fields(stored, make_event) -> None:
     assert len(ids) == 3 and all(row[1] is not None for row in _state(path))
 
 
+@pytest.mark.parametrize("db_target", ["sqlite"], indirect=True)  # copies the file
 def test_an_interrupted_recode_resumes_and_ends_the_same(tmp_path: Path, stored,
                                                          make_event) -> None:
     path, by_article = stored
     other = tmp_path / "b.db"
-    other.write_bytes(path.read_bytes())
+    other.write_bytes(Path(path).read_bytes())
     code = _upgraded(by_article, make_event)
     with Store(other) as store:
         recode(store, processor(code))
@@ -108,6 +106,6 @@ def test_an_interrupted_recode_resumes_and_ends_the_same(tmp_path: Path, stored,
     with Store(path) as store:
         summary = recode(store, processor(code))
     assert summary.resumed_after is not None and summary.articles == 2
-    assert _state(path) == _state(other)
+    assert _state(path) == _state(str(other))
     with Store(path) as store:  # finished: a new recode starts from the beginning
         assert recode(store, processor(code)).articles == 4

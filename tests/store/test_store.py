@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from dbtargets import execute, incident_box_table
 from eventscope.record import Actor, Article, Event
 from eventscope.store import Filter, Store, StoreError
 from eventscope.store.schema import SCHEMA_VERSION
+
+# For tests of SQLite's file alone (the others run on each backend: tests/conftest.py).
+sqlite_only = pytest.mark.parametrize("db_target", ["sqlite"], indirect=True)
 
 
 def _as_given(event: Event | None) -> Event:
@@ -149,14 +153,15 @@ def test_a_missing_database_is_named(tmp_path: Path) -> None:
     assert not missing.exists()
 
 
-def test_a_read_only_store_refuses_writes(store: Store, tmp_path: Path, articles) -> None:
+def test_a_read_only_store_refuses_writes(store: Store, db_target: str, articles) -> None:
     store.close()
-    reader = Store(tmp_path / "events.db", read_only=True)
+    reader = Store(db_target, read_only=True)
     assert reader.count() == 6
     with pytest.raises(StoreError, match="read-only"):
         reader.add(Article(text="Something new happened in a town."), [])
 
 
+@sqlite_only
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only files anyway")
 def test_a_read_only_file_is_named(store: Store, tmp_path: Path) -> None:
     store.close()
@@ -193,9 +198,10 @@ def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
         Store(bogus)
 
 
-def test_a_database_url_of_another_kind_is_not_yet_supported() -> None:
-    with pytest.raises(StoreError, match="postgresql backend is not available yet"):
-        Store("postgresql://localhost/events")
+def test_a_database_url_of_another_kind_is_named() -> None:
+    with pytest.raises(StoreError, match=r"^mysql://localhost/events: not a database URL "
+                       r"eventscope can use \(give a SQLite file path or postgresql://"):
+        Store("mysql://localhost/events")
 
 
 def test_one_store_serves_many_threads_at_once(store: Store) -> None:
@@ -221,32 +227,24 @@ def test_an_implied_actor_comes_back_implied(tmp_path: Path, articles, make_even
     assert db.get_event(event.event_id).incident_id == event.event_id  # alone: its own
 
 
-def _as_version_1(path: Path) -> None:
+def _as_version_1(target: str) -> None:
     """Make a current store look like one written before implied actors existed."""
-    conn = sqlite3.connect(path)
-    conn.execute("ALTER TABLE events DROP COLUMN actor_implied")
-    # nor incidents and the edit log (schema 3)
-    conn.execute("DROP INDEX ix_events_incident")
-    conn.execute("ALTER TABLE events DROP COLUMN incident_id")
-    for table in ("incidents", "article_keys", "changes", "incident_rtree"):
-        conn.execute(f"DROP TABLE {table}")
-    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
+    execute(target, "ALTER TABLE events DROP COLUMN actor_implied",
+            # nor incidents and the edit log (schema 3)
+            "DROP INDEX ix_events_incident", "ALTER TABLE events DROP COLUMN incident_id",
+            *(f"DROP TABLE {table}" for table in ("incidents", "article_keys", "changes",
+                                                  incident_box_table(target))),
+            "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
 
 
-def _version(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-    finally:
-        conn.close()
+def _version(target: str) -> str:
+    return str(execute(target, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0])
 
 
-def test_a_store_from_before_implied_actors_still_opens(store: Store, tmp_path: Path,
+def test_a_store_from_before_implied_actors_still_opens(store: Store, db_target: str,
                                                          coded, articles, make_event) -> None:
     store.close()
-    path = tmp_path / "events.db"
+    path = db_target
     _as_version_1(path)
     before = {e.event_id: e for _, events in coded for e in events}
 
@@ -265,12 +263,8 @@ def test_a_store_from_before_implied_actors_still_opens(store: Store, tmp_path: 
     assert _as_given(writer.get_event(event.event_id)) == event
 
 
-def test_a_store_of_a_newer_version_is_refused(store: Store, tmp_path: Path) -> None:
+def test_a_store_of_a_newer_version_is_refused(store: Store, db_target: str) -> None:
     store.close()
-    path = tmp_path / "events.db"
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
+    execute(db_target, "UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="schema version '99'"):
-        Store(path)
+        Store(db_target)

@@ -22,7 +22,6 @@ from .backend import ArticleIdTaken, Backend, StoreError, backend_for
 from .filter import Filter
 from .query import after_cursor, conditions, encode_cursor
 from .schema import (
-    MIGRATIONS,
     SCHEMA_VERSION,
     article_bands,
     article_from_row,
@@ -33,14 +32,32 @@ from .schema import (
     events,
     meta,
     metadata,
+    migrations,
 )
 
-__all__ = ["ArticleIdTaken", "Filter", "Store", "StoreError"]
+__all__ = ["ArticleIdTaken", "Filter", "Store", "StoreError", "store_label", "store_location"]
 
 DEFAULT_DB = "eventscope.db"
 _EVENT_COLUMNS = [c for c in events.c if c.name != "pk"] + [
     articles.c.url, articles.c.title, articles.c.published, articles.c.outlet,
 ]
+
+
+def store_label(url_or_path: str | Path) -> str:
+    """How a database is named in messages: its path, or its URL without the password
+    (StoreError for a URL that is not a database eventscope can use)."""
+    return backend_for(url_or_path, read_only=True, busy_timeout=10.0).label
+
+
+def store_location(url_or_path: str | Path) -> tuple[str, bool]:
+    """The database's name for messages and whether it already holds a store. A server
+    that cannot be reached, or refuses the credentials, is a StoreError here."""
+    backend = backend_for(url_or_path, read_only=True, busy_timeout=10.0)
+    try:
+        return backend.label, backend.exists()
+    finally:
+        if backend.name != "sqlite":
+            backend.engine().dispose()
 
 
 def _is_new(conn: Connection) -> bool:
@@ -107,20 +124,28 @@ class Store:
         version = conn.execute(
             select(meta.c.value).where(meta.c.key == "schema_version")
         ).scalar_one_or_none()
-        while version in MIGRATIONS and not read_only:
-            version, statements = MIGRATIONS[version]
+        steps = migrations(conn.dialect.name)
+        if version in steps and not read_only:
+            # one upgrader at a time; another may have finished while this one waited
+            self.backend.begin_write(conn)
+            version = conn.execute(
+                select(meta.c.value).where(meta.c.key == "schema_version")
+            ).scalar_one_or_none()
+        while version in steps and not read_only:
+            version, statements = steps[version]
             for statement in statements:
                 conn.execute(text(statement))
             conn.execute(update(meta).where(meta.c.key == "schema_version")
                          .values(value=version))
-        if version != SCHEMA_VERSION and version not in MIGRATIONS:
+        if version != SCHEMA_VERSION and version not in steps:
             raise StoreError(
                 f"{self.backend.label}: database schema version {version!r}, this eventscope "
                 f"reads version {SCHEMA_VERSION!r}"
             )
         if version == SCHEMA_VERSION:
             return _EVENT_COLUMNS
-        have = {c["name"] for c in inspect(conn).get_columns(events.name)}
+        # the names alone (the inspector would also parse PostGIS's types it does not know)
+        have = set(conn.exec_driver_sql("SELECT * FROM events LIMIT 0").keys())
         return [c if c.table is not events or c.name in have
                 else literal(getattr(c.default, "arg", None)).label(c.name)
                 for c in _EVENT_COLUMNS]
@@ -146,6 +171,7 @@ class Store:
         """
         try:
             with self.engine.begin() as conn:
+                self.backend.begin_write(conn)
                 self._write(conn, article, article_events, duplicate_of, signature, bands)
         except IntegrityError as exc:
             if self.has_article(article.content_hash):
@@ -164,6 +190,7 @@ class Store:
         added: list[bool] = []
         try:
             with self.engine.begin() as conn:
+                self.backend.begin_write(conn)
                 seen: dict[str, str] = {}  # article id -> content hash, within the batch
                 for article, article_events in batch:
                     known = conn.execute(select(articles.c.id).where(
@@ -228,6 +255,7 @@ class Store:
 
         try:
             with self.engine.begin() as conn:
+                self.backend.begin_write(conn)
                 return add_copy(conn, article, ChangeLog(conn))
         except SQLAlchemyError as exc:
             raise self.backend.error(exc) from None
@@ -294,8 +322,9 @@ class Store:
         statement = self._select_events(flt)
         if cursor:
             statement = statement.where(after_cursor(cursor, newest_first))
+        # NULLS FIRST/LAST spelled out: SQLite puts nulls first, PostgreSQL last
         order = ((events.c.date.desc().nulls_last(), events.c.event_id.desc())
-                 if newest_first else (events.c.date, events.c.event_id))
+                 if newest_first else (events.c.date.asc().nulls_first(), events.c.event_id))
         statement = statement.order_by(*order).limit(limit + 1)
         rows = self._run(statement)
         page = self._with_sources([event_from_row(row) for row in rows[:limit]])

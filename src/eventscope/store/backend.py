@@ -233,13 +233,42 @@ class SQLiteBackend:
 
 
 def backend_for(url_or_path: str | Path, *, read_only: bool, busy_timeout: float) -> Backend:
-    """The backend for a path (SQLite file) or a database URL."""
+    """The backend for a path (SQLite file) or a database URL (``sqlite:///PATH`` or
+    ``postgresql://user@host:port/dbname``)."""
     target = str(url_or_path)
     if target.startswith("sqlite:///"):
         target = target[len("sqlite:///"):]
     elif "://" in target:
-        scheme = target.split("://", 1)[0]
-        raise StoreError(
-            f"{target}: the {scheme} backend is not available yet; use a SQLite file path"
-        )
+        from .postgres import SCHEMES, PostgresBackend
+
+        scheme = target.split("://", 1)[0].lower()
+        if scheme not in SCHEMES:
+            raise StoreError(
+                f"{target}: not a database URL eventscope can use (give a SQLite file path "
+                "or postgresql://user@host:port/dbname)"
+            )
+        return PostgresBackend(target, read_only=read_only, busy_timeout=busy_timeout)
     return SQLiteBackend(Path(target), read_only=read_only, busy_timeout=busy_timeout)
+
+
+# The incident boxes (store/incidents.py) on each backend: the FROM of the candidate
+# query, its WHERE (boxes overlapping the :min*/:max* box, other than event :pk), and
+# the statements that insert or replace the box of event :pk and delete it.
+SQLITE_BOX_SQL = {
+    "join": "incident_rtree r JOIN events e ON e.pk = r.id",
+    "where": "r.min_lon <= :maxlon AND r.max_lon >= :minlon AND r.min_lat <= :maxlat"
+    " AND r.max_lat >= :minlat AND r.min_day <= :maxday AND r.max_day >= :minday"
+    " AND r.id != :pk",
+    "insert": "INSERT OR REPLACE INTO incident_rtree VALUES "
+    "(:pk, :minlon, :maxlon, :minlat, :maxlat, :minday, :maxday)",
+    "delete": "DELETE FROM incident_rtree WHERE id = :pk",
+}
+
+
+def box_sql(conn: Connection) -> dict[str, str]:
+    """The incident-box statements of the connection's database."""
+    if conn.dialect.name == "postgresql":
+        from .postgres import BOX_SQL
+
+        return BOX_SQL
+    return SQLITE_BOX_SQL

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
 from ..record import Article, ArticleSource, Event
-from .backend import bbox_around
+from .backend import bbox_around, box_sql
 from .changes import ChangeLog
 from .filter import Filter
 from .matching import (
@@ -48,14 +48,51 @@ _PROFILE_SQL = (
     " e.location_name, e.location_text, e.incident_id, k.keys FROM {source}"
     " LEFT JOIN article_keys k ON k.article_id = e.article_id WHERE {where}"
 )
-# Hot path, so plain SQL (SQLAlchemy's statement building costs more than the query).
-_CANDIDATES = _PROFILE_SQL.format(
-    source="incident_rtree r JOIN events e ON e.pk = r.id",
-    where="r.min_lon <= :maxlon AND r.max_lon >= :minlon AND r.min_lat <= :maxlat"
-    " AND r.max_lat >= :minlat AND r.min_day <= :maxday AND r.max_day >= :minday"
-    " AND r.id != :pk")
-_INSERT_BOX = ("INSERT OR REPLACE INTO incident_rtree VALUES "
-               "(:pk, :minlon, :maxlon, :minlat, :maxlat, :minday, :maxday)")
+# Hot path, so plain SQL (SQLAlchemy's statement building costs more than the query),
+# in text() with named parameters so that every dialect runs it; built once per dialect.
+_TEXT: dict[tuple[str, str], Any] = {}
+
+
+def _statement(conn: Connection, key: str) -> Any:
+    """The text() statement ``key`` for the connection's dialect."""
+    found = _TEXT.get((conn.dialect.name, key))
+    if found is None:
+        boxes = box_sql(conn)
+        if key == "candidates":
+            sql = _PROFILE_SQL.format(source=boxes["join"], where=boxes["where"])
+        elif key == "profiles":
+            sql = _PROFILE_SQL.format(source="events e", where="e.pk IN :pks")
+        elif key in ("insert", "delete"):
+            sql = boxes[key]
+        else:
+            sql = _SQL[key]
+        found = text(sql)
+        if key == "profiles":
+            found = found.bindparams(bindparam("pks", expanding=True))
+        elif key in ("sources", "copies"):
+            found = found.bindparams(bindparam("ids", expanding=True))
+        _TEXT[(conn.dialect.name, key)] = found
+    return found
+
+
+_SQL = {
+    "keys": "SELECT keys FROM article_keys WHERE article_id = :id",
+    "article": "SELECT title, text, outlet, url FROM articles WHERE id = :id",
+    "add_keys": "INSERT INTO article_keys (article_id, keys) VALUES (:id, :keys)",
+    "members": "SELECT pk, event_id FROM events WHERE incident_id = :iid",
+    "incident_of": "SELECT incident_id FROM events WHERE pk = :pk",
+    "unset": "UPDATE events SET incident_id = NULL WHERE incident_id = :iid",
+    "set": "UPDATE events SET incident_id = :iid WHERE pk = :pk",
+    "rename": "UPDATE events SET incident_id = :iid WHERE incident_id = :old",
+    "consensus": "SELECT event_type, date, date_precision, location_name, geonameid,"
+    " country, admin1, lat, lon, precision, actor_name, actor_text, actor_country,"
+    " actor_implied, target_name, target_text, target_country, confidence, article_id"
+    " FROM events WHERE incident_id = :iid",
+    "sources": "SELECT id, url, outlet, published, ingested_at FROM articles"
+    " WHERE id IN :ids ORDER BY id",
+    "copies": "SELECT article_id, url, outlet, published FROM article_sources"
+    " WHERE article_id IN :ids ORDER BY article_id, seen_at, url",
+}
 
 # The consensus fields of an incident row, compared to log what changed.
 FIELDS = tuple(c.name for c in incidents.c if c.name != "id")
@@ -90,23 +127,20 @@ class Assigner:
     _incident: dict[int, str] = field(default_factory=dict)  # pk -> incident, this session
     _original: dict[int, tuple[str, str | None, bool]] = field(default_factory=dict)
 
-    def _sql(self, statement: str, params: Any = None) -> Any:
-        return self.conn.exec_driver_sql(statement, params if params is not None else ())
+    def _sql(self, key: str, params: Any = None) -> Any:
+        return self.conn.execute(_statement(self.conn, key), params)
 
     def keys(self, article_id: str, stored: str | None = None) -> frozenset[str]:
         found = self._keys.get(article_id)
         if found is not None:
             return found
         if stored is None:
-            stored = self._sql("SELECT keys FROM article_keys WHERE article_id = ?",
-                               (article_id,)).scalar()
+            stored = self._sql("keys", {"id": article_id}).scalar()
         if stored is None:
-            row = self._sql("SELECT title, text, outlet, url FROM articles WHERE id = ?",
-                            (article_id,)).one()
+            row = self._sql("article", {"id": article_id}).one()
             found = article_keys(row.title, row.text, self.rules.key_chars, row.outlet,
                                  row.url)
-            self._sql("INSERT INTO article_keys (article_id, keys) VALUES (?, ?)",
-                      (article_id, " ".join(sorted(found))))
+            self._sql("add_keys", {"id": article_id, "keys": " ".join(sorted(found))})
         else:
             found = frozenset(stored.split())
         self._keys[article_id] = found
@@ -129,8 +163,7 @@ class Assigner:
         wanted = sorted(pks)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
-            rows = self._sql(_PROFILE_SQL.format(
-                source="events e", where=f"e.pk IN ({','.join(map(str, chunk))})")).all()
+            rows = self._sql("profiles", {"pks": chunk}).all()
             for row in sorted(rows, key=lambda r: r.pk):
                 self._assign_one(row, new)
 
@@ -141,9 +174,9 @@ class Assigner:
         if profile.matchable:
             where = box(profile, self.rules)
             params = {"pk": row.pk, **where}
-            self._sql(_INSERT_BOX, params)
+            self._sql("insert", params)
             compatible = self.rules.compatible_types(profile.event_type)
-            for cand in self._sql(_CANDIDATES, params):
+            for cand in self._sql("candidates", params):
                 current = self._incident.get(cand.pk, cand.incident_id)
                 if current is None or cand.event_type not in compatible:
                     continue
@@ -162,8 +195,7 @@ class Assigner:
     def _merge(self, old: str, into: str) -> None:
         self._touch(old)
         self._alias[old] = into
-        for pk, event_id in self._sql("SELECT pk, event_id FROM events WHERE incident_id = ?",
-                                      (old,)):
+        for pk, event_id in self._sql("members", {"iid": old}):
             if pk not in self._incident:  # stored earlier: its incident changes
                 self.log.log("event", "changed", event_id, {"incident_id": [old, into]})
         self.log.log("incident", "merged", old, {"into": into})
@@ -173,8 +205,8 @@ class Assigner:
         they were in (to :meth:`regroup` once they are gone)."""
         touched: set[str] = set()
         for pk in pks:
-            self._sql("DELETE FROM incident_rtree WHERE id = ?", (pk,))
-            iid = self._sql("SELECT incident_id FROM events WHERE pk = ?", (pk,)).scalar()
+            self._sql("delete", {"pk": pk})
+            iid = self._sql("incident_of", {"pk": pk}).scalar()
             if iid is not None:
                 self._touch(iid)
                 touched.add(iid)
@@ -184,27 +216,24 @@ class Assigner:
         """Re-cluster what is left of incidents that lost members (they may split)."""
         for iid in sorted(incident_ids):
             self._touch(iid)
-            left = self._sql("SELECT pk, event_id FROM events WHERE incident_id = ?",
-                             (iid,)).all()
+            left = self._sql("members", {"iid": iid}).all()
             if not left:
                 continue
             for r in left:
-                self._sql("DELETE FROM incident_rtree WHERE id = ?", (r.pk,))
+                self._sql("delete", {"pk": r.pk})
                 self._original.setdefault(r.pk, (r.event_id, iid, False))
-            self._sql("UPDATE events SET incident_id = NULL WHERE incident_id = ?", (iid,))
+            self._sql("unset", {"iid": iid})
             self.assign([r.pk for r in left], new=False)
 
     def finish(self) -> None:
         """Write the incident ids, bring every touched incident's row up to date, and
         log what changed."""
-        updates = [(self.resolve(iid), pk) for pk, iid in self._incident.items()]
+        updates = [{"iid": self.resolve(iid), "pk": pk} for pk, iid in self._incident.items()]
         if updates:
-            self.conn.exec_driver_sql("UPDATE events SET incident_id = ? WHERE pk = ?",
-                                      updates)
-        merged = [(self.resolve(old), old) for old in self._alias]
+            self._sql("set", updates)
+        merged = [{"iid": self.resolve(old), "old": old} for old in self._alias]
         if merged:
-            self.conn.exec_driver_sql(
-                "UPDATE events SET incident_id = ? WHERE incident_id = ?", merged)
+            self._sql("rename", merged)
         for pk, (event_id, was, new) in sorted(self._original.items()):
             now = self.resolve(self._incident[pk])
             if new:
@@ -263,11 +292,7 @@ _DATE_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 def consensus(conn: Connection, incident_id: str) -> dict[str, Any] | None:
     """The incident's fields from its member events, or None if it has none."""
-    rows = conn.exec_driver_sql(
-        "SELECT event_type, date, date_precision, location_name, geonameid, country, admin1,"
-        " lat, lon, precision, actor_name, actor_text, actor_country, actor_implied,"
-        " target_name, target_text, target_country, confidence, article_id FROM events"
-        " WHERE incident_id = ?", (incident_id,)).all()
+    rows = conn.execute(_statement(conn, "consensus"), {"iid": incident_id}).all()
     if not rows:
         return None
     dated = [r for r in rows if r.date]
@@ -311,16 +336,14 @@ def sources_of(conn: Connection, article_ids: Sequence[str],
     dates they were seen (published, else ingested)."""
     out: list[tuple[str, ArticleSource]] = []
     seen: list[str] = []
-    marks = ",".join("?" * len(article_ids))
-    for row in conn.exec_driver_sql(
-            f"SELECT id, url, outlet, published, ingested_at FROM articles WHERE id IN ({marks})"
-            " ORDER BY id", tuple(article_ids)):
+    if not article_ids:
+        return out, seen
+    ids = {"ids": list(article_ids)}
+    for row in conn.execute(_statement(conn, "sources"), ids):
         out.append((row.id, ArticleSource(url=row.url, outlet=row.outlet,
                                           published=row.published)))
         seen.append(row.published or row.ingested_at[:10])
-    for row in conn.exec_driver_sql(
-            "SELECT article_id, url, outlet, published FROM article_sources WHERE article_id"
-            f" IN ({marks}) ORDER BY article_id, seen_at, url", tuple(article_ids)):
+    for row in conn.execute(_statement(conn, "copies"), ids):
         source = ArticleSource(url=row.url or None, outlet=row.outlet, published=row.published)
         if (row.article_id, source) not in out:
             out.append((row.article_id, source))
@@ -461,7 +484,8 @@ def page_incidents(
         statement = statement.where(
             or_(and_(i.date.is_(None), i.id > key), i.date.is_not(None)) if date is None
             else or_(i.date > date, and_(i.date == date, i.id > key)))
-    statement = statement.order_by(incidents.c.date, incidents.c.id).limit(limit + 1)
+    statement = statement.order_by(incidents.c.date.asc().nulls_first(),
+                                   incidents.c.id).limit(limit + 1)
     try:
         with store.engine.connect() as conn:
             if not _has_incidents(conn):

@@ -255,20 +255,36 @@ WATCH_TABLES = (article_sources, feeds, feed_items, watchlists, alerts)
 
 _ACTOR_FIELDS = ("text", "name", "country", "sector")
 
-# The statements that bring a store of one version to the next, keyed by the version they
-# upgrade from. Each adds what the new version has with the value old rows mean by it.
-MIGRATIONS: dict[str, tuple[str, list[str]]] = {
-    # actors stored before implied actors existed were all named
-    "1": ("2", ["ALTER TABLE events ADD COLUMN actor_implied BOOLEAN NOT NULL DEFAULT 0"]),
-    # incidents start empty: store/incidents.py assigns the stored events when first asked
-    "2": ("3", ["ALTER TABLE events ADD COLUMN incident_id VARCHAR(40)",
-                "CREATE INDEX IF NOT EXISTS ix_events_incident ON events (incident_id)",
-                INCIDENT_RTREE,
-                *(str(CreateTable(t, if_not_exists=True).compile(dialect=sqlite.dialect()))
-                  for t in (incidents, article_keys, changes, article_sources)),
-                *(str(CreateIndex(i, if_not_exists=True).compile(dialect=sqlite.dialect()))
-                  for t in (incidents, changes, article_sources) for i in t.indexes)]),
-}
+
+def migrations(dialect_name: str = "sqlite") -> dict[str, tuple[str, list[str]]]:
+    """The statements that bring a store of one version to the next on this database
+    (``sqlite`` or ``postgresql``), keyed by the version they upgrade from. Each adds what
+    the new version has with the value old rows mean by it."""
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        from .postgres import INCIDENT_BOXES
+        dialect: Any = postgresql.dialect()
+        false, boxes = "false", list(INCIDENT_BOXES)
+    else:
+        dialect, false, boxes = sqlite.dialect(), "0", [INCIDENT_RTREE]
+    return {
+        # actors stored before implied actors existed were all named
+        "1": ("2", [f"ALTER TABLE events ADD COLUMN actor_implied BOOLEAN NOT NULL "
+                    f"DEFAULT {false}"]),
+        # incidents start empty: store/incidents.py assigns the stored events when asked
+        "2": ("3", ["ALTER TABLE events ADD COLUMN incident_id VARCHAR(40)",
+                    "CREATE INDEX IF NOT EXISTS ix_events_incident ON events (incident_id)",
+                    *boxes,
+                    *(str(CreateTable(t, if_not_exists=True).compile(dialect=dialect))
+                      for t in (incidents, article_keys, changes, article_sources)),
+                    *(str(CreateIndex(i, if_not_exists=True).compile(dialect=dialect))
+                      for t in (incidents, changes, article_sources) for i in t.indexes)]),
+    }
+
+
+# SQLite's (the default store's) migrations.
+MIGRATIONS = migrations("sqlite")
 _LOCATION_COLUMNS = {
     "text": "location_text", "name": "location_name", "geonameid": "geonameid",
     "country": "country", "admin1": "admin1", "lat": "lat", "lon": "lon",

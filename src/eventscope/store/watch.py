@@ -194,6 +194,9 @@ def store_fetched(
     seen_at = now_iso()
     try:
         with _write(store) as conn:
+            # the writer's lock first, so that a concurrent writer of the same text is
+            # seen here (and this one records a duplicate) rather than met at the insert
+            store.backend.begin_write(conn)
             known = conn.execute(select(articles.c.id).where(
                 articles.c.content_hash == article.content_hash)).scalar_one_or_none()
             outcome: Literal["new", "near-duplicate", "duplicate"]
