@@ -23,10 +23,10 @@ from eventscope.geo.resolve import (
     CHAIN_GAP,
     CHAIN_TOP,
     SELF_QUALIFIED_PROB,
-    UNRESOLVED_PROB,
     _joint,
     _proximity,
     _within,
+    unresolved_log_probs,
 )
 from eventscope.geodesy import haversine_km
 from eventscope.nlp import load_nlp
@@ -62,13 +62,14 @@ def brute_force(mentions: list[Mention], probs: list[list[float]], stated: bool)
         top = sorted(range(len(p)), key=lambda k: -p[k])[:CHAIN_TOP]
         options.append([*top, None] if stated else top)
     best = -math.inf
+    unresolved = unresolved_log_probs(list(range(len(mentions))), mentions)
     for combo in itertools.product(*options):
         chosen = [(i, k) for i, k in enumerate(combo) if k is not None]
         # Past CHAIN_GAP unresolved members in a row the chain is read as broken there.
         if any(not _within(mentions[a].candidates[ka], mentions[b].candidates[kb])
                for (a, ka), (b, kb) in itertools.pairwise(chosen) if b - a <= CHAIN_GAP + 1):
             continue
-        score = sum(math.log(probs[i][k]) if k is not None else math.log(UNRESOLVED_PROB)
+        score = sum(math.log(probs[i][k]) if k is not None else unresolved[i]
                     for i, k in enumerate(combo))
         score += math.log(SELF_QUALIFIED_PROB) * sum(
             mentions[a].candidates[ka].id == mentions[b].candidates[kb].id
@@ -79,7 +80,8 @@ def brute_force(mentions: list[Mention], probs: list[list[float]], stated: bool)
 
 def chosen_score(mentions: list[Mention], probs: list[list[float]],
                  picks: list[int | None]) -> float:
-    score = sum(math.log(probs[i][k]) if k is not None else math.log(UNRESOLVED_PROB)
+    unresolved = unresolved_log_probs(list(range(len(mentions))), mentions)
+    score = sum(math.log(probs[i][k]) if k is not None else unresolved[i]
                 for i, k in enumerate(picks))
     chosen = [(i, k) for i, k in enumerate(picks) if k is not None]
     score += math.log(SELF_QUALIFIED_PROB) * sum(

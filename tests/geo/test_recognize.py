@@ -238,3 +238,18 @@ def test_another_languages_name_of_a_country_ending_a_name_is_its_head_noun() ->
     assert all(t.country != "ISL" for t in found)
     assert [t.country for t in geoparse("The Generation UK programme hired 40 people.")] == [
         "GBR"]
+
+
+def test_a_person_tagged_name_listed_with_a_place_is_a_place() -> None:
+    # spaCy tags "Cheltenham" a person here
+    found = geoparse("Traffic from Gloucester and Cheltenham was diverted.")
+    assert [(t.name, t.country) for t in found] == [("Gloucester", "GBR"),
+                                                   ("Cheltenham", "GBR")]
+    # a person listed with people stays a person, whatever towns share the name
+    assert names(geoparse("Smith and Jackson met reporters on Monday.")) == []
+
+
+def test_a_person_tagged_region_name_of_several_words_is_the_region() -> None:
+    found = geoparse("Tamil Nadu said it had written to the Centre about the river.")
+    assert ("Tamil Nadu", "IND", "ADM1") in [(t.name, t.country, t.feature_code)
+                                              for t in found]

@@ -262,3 +262,43 @@ def test_a_village_abroad_far_from_a_one_country_document_is_left_unresolved() -
     other = abroad(place("Yton", "PPLC", 1_000_000))
     mixed = [*mentions, mention("Yton", 50, other)]
     assert resolve(mixed)[0][0] == manda_abroad
+
+
+def chained(*members: Mention) -> list[Mention]:
+    """Mentions "X (Y, Z)": each stated to lie in the next."""
+    for n, m in enumerate(members[:-1]):
+        m.qualifier, m.contained = n + 1, True
+    return list(members)
+
+
+def test_a_head_read_only_as_a_village_abroad_takes_its_qualifiers_point() -> None:
+    # "Bule (Djugu, Ituri)": the gazetteer knows Djugu but only a Swiss Bulle
+    bulle = abroad(place("Bulle", "PPL", 23_000))
+    djugu = place("Djugu", "PPL", 41_000)
+    mentions = chained(mention("Bule", 0, bulle), mention("Djugu", 6, djugu))
+    mentions[0].respelled = True
+    head, prob = resolve(mentions)[0]
+    assert head is not None and head.country == "XXX" and head.geonameid is None
+    assert (head.name, head.lat, head.feature_code, prob) == ("Bule", 10.0, "PPL", BORROWED_PROB)
+
+
+def test_a_head_at_home_is_kept_over_a_qualifier_that_cannot_contain_it() -> None:
+    # "Tarinkot city, Urozgan" where the gazetteer has "Urozgan" only as a far village
+    town = place("Tarinkot", "PPL", 10_000)
+    village = place("Urozgan", "PPL", 13_000, lat=12.0)
+    assert resolve(chained(mention("Tarinkot", 0, town), mention("Urozgan", 16, village)))[
+        0][0] == town
+    # and a city over a village abroad that shares its region's name ("Iquique (Tarapaca)")
+    city = place("Iquique", "PPL", 200_000)
+    namesake = abroad(place("Tarapaca", "PPL", 3_000))
+    picks = resolve(chained(mention("Iquique", 0, city), mention("Tarapaca", 9, namesake)))
+    assert picks[0][0] == city and picks[1] == (None, 0.0)
+
+
+def test_a_city_head_abroad_is_not_given_up_for_a_village_qualifier() -> None:
+    # "Libreville city (Komo, Estuaire)": "Komo" read as an Italian town through "Como"
+    city = place("Libreville", "PPLC", 800_000)
+    como = abroad(place("Como", "PPL", 85_000))
+    mentions = chained(mention("Libreville", 0, city), mention("Komo", 17, como))
+    mentions[1].respelled = True
+    assert resolve(mentions)[0][0] == city

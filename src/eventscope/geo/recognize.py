@@ -594,6 +594,7 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
         else:
             take(e.start, e.end, e.label_, [])
     _take_qualifiers(doc, declined, found, spans, taken, take, lone_entity)
+    _take_person_tagged(doc, declined, found, spans, taken, take, lone_entity)
     # A name taken as a place once is the same place at its other mentions ("Menaka"
     # tagged a place, later a person), unless there it is part of a longer name; and it
     # wins over shorter names taken inside it ("Trinidad" of "Trinidad and Tobago" where
@@ -677,6 +678,43 @@ def _take_qualifiers(
                                      or _address(doc, a - 1, cands)):
             take(a, b, "GAZ", cands)
             ends[b] = cands
+
+
+# Words that join the members of a list of names ("Gloucester and Cheltenham").
+LIST_JOINERS = {"and", "or", ",", "&"}
+
+
+def _take_person_tagged(
+    doc: Doc, declined: list[tuple[int, int, str]], found: dict[str, list[Place]],
+    spans: list[tuple[int, int, str, list[Place]]], taken: list[bool],
+    take: Callable[[int, int, str, list[Place]], None],
+    lone_entity: Callable[[int, int], bool],
+) -> None:
+    """Whole "person" entities that are place names, in text order: one listed next to a
+    place ("Gloucester and Cheltenham", "Hilversum and Almelo"; a list holds names of
+    one kind) that names a sizeable place, and one of several words that is the very
+    name of a country or first-level region ("Tamil Nadu": people are rarely called
+    so)."""
+    starts = {a: cands for a, _b, _l, cands in spans if cands}
+    ends = {b: cands for _a, b, _l, cands in spans if cands}
+    for a, b, key in sorted(declined):
+        span = doc[a:b]
+        if any(taken[a:b]) or not lone_entity(a, b) or doc[a].ent_iob_ != "B" \
+                or any(t.ent_type_ != "PERSON" for t in span) or not _capitalised(doc[a]):
+            continue
+        cands = [c for c in found.get(key, []) if c.kind != KIND_DEMONYM]
+        if not cands or b < len(doc) and doc[b].lower_ in {"'s", "\u2019s"}:
+            continue
+        listed = not _small(cands) and (
+            a >= 2 and doc[a - 1].lower_ in LIST_JOINERS and a - 1 in ends
+            or b + 1 < len(doc) and doc[b].lower_ in LIST_JOINERS and b + 1 in starts)
+        region = b - a >= 2 and any(
+            _fold_name(c.name) == key and (c.feature_code == "ADM1"
+                                           or c.feature_code.startswith("PCL"))
+            for c in cands)
+        if listed or region:
+            take(a, b, "GAZ", cands)
+            starts[a], ends[b] = cands, cands
 
 
 def _qualifies_unknown(doc: Doc, comma: int, ends: dict[int, list[Place]],

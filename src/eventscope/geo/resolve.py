@@ -451,6 +451,38 @@ def _within(child: Place, parent: Place) -> bool:
 # Joint readings weigh this many of each mention's likeliest candidates; leaving a
 # mention unresolved costs as much as a candidate this unlikely.
 CHAIN_TOP, UNRESOLVED_PROB = 6, 1e-4
+# Which member a chain that cannot nest gives up. A qualifier read only as small towns
+# (under CITY_POP) or through another spelling is likelier a region the gazetteer lacks
+# under that name than a city or an area is, so it costs less to leave unresolved
+# ("Iquique (Tarapaca)": not Tarapacá the Colombian village). The head, the most specific
+# place and the one the text is about, is kept over any qualifier when it can be read in
+# a country of theirs ("Tarinkot city, Urozgan"); read only as small towns abroad, it is
+# the likeliest of all to be a place the gazetteer lacks that shares a namesake's name
+# ("Bule (Djugu, Ituri)" read as a Swiss town): it is left unresolved and takes its
+# qualifier's point.
+WEAK_UNRESOLVED_PROB, HOME_HEAD_UNRESOLVED_PROB, FOREIGN_HEAD_UNRESOLVED_PROB = 1e-3, 5e-5, 2e-3
+
+
+def unresolved_log_probs(chain: list[int], mentions: list[Mention]) -> dict[int, float]:
+    """The log-cost of leaving each member of ``chain`` unresolved."""
+    head = mentions[chain[0]]
+    # The countries the other members can be read in. (A name that qualifies itself,
+    # "Mansila (Mansila, Yagha)", says nothing for itself.)
+    countries = {c.cc for i in chain if mentions[i].key != head.key
+                 for c in mentions[i].candidates}
+    out = {}
+    for i in chain:
+        m = mentions[i]
+        weak = m.respelled or all(c.feature_class == "P" and c.population < CITY_POP
+                                  for c in m.candidates)
+        if i == chain[0] and any(c.cc in countries for c in m.candidates):
+            prob = HOME_HEAD_UNRESOLVED_PROB
+        elif not weak:
+            prob = UNRESOLVED_PROB
+        else:
+            prob = FOREIGN_HEAD_UNRESOLVED_PROB if i == chain[0] else WEAK_UNRESOLVED_PROB
+        out[i] = math.log(prob)
+    return out
 # A name that qualifies itself ("Santa Ana (Santa Ana)": the town, then its department)
 # read as one place twice costs this much: likelier than no reading at all ("Rafah
 # (Rafah, North Sinai)" where the gazetteer lacks the district), unlikelier than two.
@@ -499,14 +531,15 @@ def _joint(chain: list[int], mentions: list[Mention], probs: list[list[float]],
         top: list[int | None] = list(
             sorted(range(len(probs[i])), key=lambda k: -probs[i][k])[:CHAIN_TOP])
         options.append([*top, None] if stated else top)
-    unresolved = math.log(UNRESOLVED_PROB)
     self_qualified = math.log(SELF_QUALIFIED_PROB)
+    unresolved_costs = unresolved_log_probs(chain, mentions)
     # A state is (position of the last resolved member, its reading), or None before any.
     State = tuple[int, int] | None
     best: dict[State, float] = {None: 0.0}
     back: list[dict[State, tuple[State, int | None]]] = []
     pairs = 0
     for pos, (i, opts) in enumerate(zip(members, options, strict=True)):
+        unresolved = unresolved_costs[i]
         nxt: dict[State, float] = {}
         came: dict[State, tuple[State, int | None]] = {}
         for state, score in best.items():
@@ -711,7 +744,9 @@ def _borrow_points(mentions: list[Mention], result: list[tuple[Place | None, flo
     (the one its distinct resolved places, weighed by their probability, point to most)
     first, a town or site there, else an administrative area or the country (its feature
     code then says how coarse the point is); only then one elsewhere. A mention with a
-    resolved "X, Y" qualifier takes the qualifier's point. Never a continent, sea or other
+    resolved "X, Y" qualifier takes the qualifier's point, and so does one whose readings
+    were all ruled out (outside the qualifier the text says contains it, or abroad).
+    Never a continent, sea or other
     wide area; demonym readings are not anchors."""
     # Distinct places weighed by how sure each is, so that one name repeated (often a
     # misread person's name) or a doubtful homonym does not outvote the rest.
@@ -743,11 +778,15 @@ def _borrow_points(mentions: list[Mention], result: list[tuple[Place | None, flo
     starts = [mentions[a].start for a in firsts]
     out = list(result)
     for i, (m, (place, _)) in enumerate(zip(mentions, result, strict=True)):
-        if place is not None or m.candidates:
+        q = m.qualifier
+        qualified = q is not None and result[q][0] is not None
+        # A name whose readings were all ruled out (outside the place the text says
+        # contains it, "Bule (Djugu, Ituri)" read only as a Swiss town; a village abroad
+        # in a one-country story, "Greenlane, Auckland") is an unknown place there.
+        if place is not None or m.candidates and not qualified:
             continue
         # The place its qualifier names contains it ("Alishing district, Laghman").
-        q = m.qualifier
-        if q is not None and result[q][0] is not None:
+        if q is not None and qualified:
             anchor = result[q][0]
         else:
             at = bisect.bisect_right(starts, m.start)
