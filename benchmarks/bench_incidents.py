@@ -28,7 +28,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from eventscope.evaluate.cluster import (
     ClusterScore,
@@ -39,6 +39,7 @@ from eventscope.evaluate.cluster import (
 )
 from eventscope.record import Article, Event
 from eventscope.store import Store
+from eventscope.store.backend import box_sql
 from eventscope.store.matching import (
     MatchRules,
     article_keys,
@@ -316,9 +317,7 @@ def bulk_fill(store: Store, rng: random.Random, start: int, count: int, per_day:
                                          "precision": row["precision"]})
                 if prof.matchable:
                     boxes.append({"pk": prof.pk, **box(prof, rules)})
-            conn.exec_driver_sql(
-                "INSERT INTO incident_rtree VALUES (:pk, :minlon, :maxlon, :minlat, :maxlat,"
-                " :minday, :maxday)", boxes)
+            conn.execute(text(box_sql(conn)["insert"]), boxes)  # R*Tree or PostGIS
 
 
 def cost(args: argparse.Namespace) -> None:

@@ -52,4 +52,5 @@ rm -f "$dir/pwfile"
 as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
     -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null
+echo "pg_test_server: stop it with: $0 --stop $dir" >&2
 echo "postgresql://postgres:$PASSWORD@127.0.0.1:$port/postgres"

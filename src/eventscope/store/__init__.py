@@ -92,8 +92,11 @@ class Store:
                                             busy_timeout=busy_timeout)
         if not self.backend.exists():
             if not create or read_only:
+                # a server's database exists, it holds no store yet
+                what = ("database does not exist" if self.backend.name == "sqlite"
+                        else "database holds no eventscope store yet")
                 raise StoreError(
-                    f"{self.backend.label}: database does not exist "
+                    f"{self.backend.label}: {what} "
                     "(create it with: eventscope ingest PATH --db ...)"
                 )
         self.engine = self.backend.engine()

@@ -105,7 +105,8 @@ def pg_url(target: str) -> URL:
     shown = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", target)
     try:
         url = make_url(target)
-        url.port  # noqa: B018 - a port that is not a number fails here
+        if url.port is not None and not 0 < url.port < 65536:  # not a number fails too
+            raise ValueError(url.port)
     except (ArgumentError, ValueError):
         raise StoreError(f"{shown}: not a database URL (expected "
                          "postgresql://user@host:port/dbname)") from None
