@@ -58,8 +58,9 @@ def fetcher() -> Iterator[Fetcher]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "watch.db") as s:
+def store(db_target: str) -> Iterator[Store]:
+    """A store in SQLite and in PostgreSQL (tests/conftest.py)."""
+    with Store(db_target) as s:
         yield s
 
 
