@@ -12,6 +12,7 @@ import math
 import re
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -187,17 +188,37 @@ class SQLiteBackend:
         if raw is not None and not raw.in_transaction:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+    # Listing a box's events from the R*Tree costs about 2 microseconds each: quick for a
+    # city or a country, 0.6 s for a region holding 300,000 of a million events, where
+    # the date and type indexes (which carry the coordinates) find a page in milliseconds.
+    RTREE_LIST_MAX = 20_000
+
+    def _boxed(self, bbox: tuple[float, float, float, float]) -> int:
+        """How many events the R*Tree holds in ``bbox``, counted up to RTREE_LIST_MAX + 1
+        (a few milliseconds at most)."""
+        minlon, minlat, maxlon, maxlat = bbox
+        uri = f"file:{self.path.resolve().as_posix()}?mode=ro"
+        try:
+            with closing(sqlite3.connect(uri, uri=True, timeout=self.busy_timeout)) as conn:
+                return int(conn.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM events_rtree WHERE max_lon >= ? "
+                    "AND min_lon <= ? AND max_lat >= ? AND min_lat <= ? LIMIT ?)",
+                    (minlon, maxlon, minlat, maxlat, self.RTREE_LIST_MAX + 1)).fetchone()[0])
+        except sqlite3.Error:  # nothing to ask yet: the query itself will say what is wrong
+            return 0
+
     def bbox_clause(self, bbox: tuple[float, float, float, float]) -> ColumnElement[bool]:
         minlon, minlat, maxlon, maxlat = bbox
+        exact = events.c.lon.between(minlon, maxlon) & events.c.lat.between(minlat, maxlat)
+        if self._boxed(bbox) > self.RTREE_LIST_MAX:
+            return exact
         r = self.rtree.c
         # The R*Tree stores 32-bit floats rounded outwards, so it is the coarse prefilter
         # and the exact test runs on the stored coordinates.
         in_tree = select(r.id).where(
             r.max_lon >= minlon, r.min_lon <= maxlon, r.max_lat >= minlat, r.min_lat <= maxlat
         )
-        return events.c.pk.in_(in_tree) & events.c.lon.between(minlon, maxlon) & (
-            events.c.lat.between(minlat, maxlat)
-        )
+        return events.c.pk.in_(in_tree) & exact
 
     def near_clause(self, lat: float, lon: float, km: float) -> ColumnElement[bool]:
         distance = func.haversine_km(events.c.lat, events.c.lon, lat, lon)
