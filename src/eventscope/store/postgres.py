@@ -17,6 +17,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Float,
+    Table,
     and_,
     bindparam,
     create_engine,
@@ -29,7 +30,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.sql.elements import ColumnElement
 
 from .backend import StoreError
-from .schema import events
+from .schema import events, incidents
 
 # Text search without stop words, as SQLite's FTS5 porter tokenizer: every word the user
 # types must occur (a search for "or" finds only texts with "or").
@@ -71,14 +72,22 @@ _EXTRAS = (
     " RETURN NEW; END $$",
     "CREATE TRIGGER events_tsv BEFORE INSERT OR UPDATE OF evidence_sentence, article_id"
     " ON events FOR EACH ROW EXECUTE FUNCTION events_tsv()",
-    # Pages are ordered with undated events first (SQLite's order): indexes in that order.
-    "DROP INDEX ix_events_date",
-    "CREATE INDEX ix_events_date ON events (date NULLS FIRST, event_id)",
-    "DROP INDEX ix_events_type_date",
-    "CREATE INDEX ix_events_type_date ON events (event_type, date NULLS FIRST, event_id)",
-    "DROP INDEX ix_incidents_date",
-    "CREATE INDEX ix_incidents_date ON incidents (date NULLS FIRST, id)",
 )
+
+
+def _nulls_first(*tables: Table) -> list[str]:
+    """The page-order indexes again with undated rows first (SQLite's order, and the
+    order pages are read in); their columns as schema.py lists them."""
+    out = []
+    for table in tables:
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            names = [c.name for c in index.columns]
+            if "date" not in names or names[0] not in ("date", "event_type"):
+                continue
+            columns = ", ".join("date NULLS FIRST" if n == "date" else n for n in names)
+            out += [f"DROP INDEX {index.name}",
+                    f"CREATE INDEX {index.name} ON {table.name} ({columns})"]
+    return out
 
 # The incident boxes (store/incidents.py): lon, lat and day as a 3-D box (a line from
 # corner to corner) under an n-dimensional GiST index, as SQLite's 3-D R*Tree.
@@ -179,7 +188,7 @@ class PostgresBackend:
 
     def create_extras(self, conn: Connection) -> None:
         self.ensure_extension(conn)
-        for statement in (*_EXTRAS, *INCIDENT_BOXES):
+        for statement in (*_EXTRAS, *_nulls_first(events, incidents), *INCIDENT_BOXES):
             conn.execute(text(statement))
 
     def ensure_extension(self, conn: Connection) -> None:
