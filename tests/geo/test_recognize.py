@@ -253,3 +253,15 @@ def test_a_person_tagged_region_name_of_several_words_is_the_region() -> None:
     found = geoparse("Tamil Nadu said it had written to the Centre about the river.")
     assert ("Tamil Nadu", "IND", "ADM1") in [(t.name, t.country, t.feature_code)
                                               for t in found]
+
+
+def test_a_demonym_the_gazetteer_lacks_is_read_from_the_data_file() -> None:
+    found = geoparse("Texan voters and Saudi officials met on Monday.")
+    assert [(t.name, t.country, t.feature_code) for t in found] == [
+        ("Texan", "USA", "ADM1"), ("Saudi", "SAU", "PCLI")]
+
+
+def test_the_country_naming_a_currency_is_a_place() -> None:
+    found = geoparse("The deal is worth 6.5 billion US dollars.")
+    assert [(t.name, t.country) for t in found] == [("US", "USA")]
+    assert geoparse("He paid us 20 dollars.") == []

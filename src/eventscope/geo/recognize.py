@@ -19,8 +19,8 @@ typing slip from a city is that city.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -44,6 +44,10 @@ BLOCK_LABELS = {
     "LANGUAGE", "LAW",
 }
 MAX_TOKENS = 6
+# Units of currencies that take a country's name ("US dollars", "Egyptian pounds").
+CURRENCY_WORDS = {"dollar", "dollars", "pound", "pounds", "peso", "pesos", "rupee",
+                  "rupees", "franc", "francs", "dinar", "dinars", "shilling", "shillings",
+                  "riyal", "riyals", "rand", "yuan", "yen", "euro", "euros"}
 # Under this population a gazetteer-only match is a "small place": a capitalised word is
 # then more often a common word or part of an organisation's name than the place.
 SMALL_POP = 10_000
@@ -120,6 +124,32 @@ def spelling_variants(key: str) -> set[str]:
     rules = _spelling_rules()
     one = {p.sub(b, key) for p, b in rules}
     return ({p.sub(b, v) for v in one for p, b in rules} | one) - {key}
+
+
+@lru_cache(maxsize=1)
+def _extra_demonyms() -> dict[str, str]:
+    """Folded demonym -> folded name of its place (data/extra_demonyms.tsv)."""
+    return {fold(d): fold(p) for d, p in _tsv_rows("extra_demonyms.tsv")}
+
+
+def _add_demonyms(found: dict[str, list[Place]], names: Iterable[str], gaz: Gazetteer,
+                  ) -> None:
+    """Demonym readings, added to ``found``, for the ``names`` that
+    data/extra_demonyms.tsv lists and the gazetteer has none for ("Saudi", "Texan"):
+    the place's widest area, else its most populous reading."""
+    extra = _extra_demonyms()
+    keys = {k: extra[k] for k in names if k in extra
+            and not any(c.kind == KIND_DEMONYM for c in found.get(k, []))}
+    if not keys:
+        return
+    places = gaz.lookup_many(set(keys.values()))
+    for key, name in keys.items():
+        own = [c for c in places.get(name, []) if _fold_name(c.name) == name]
+        best = max(own, key=lambda c: (c.feature_code.startswith("PCL"),
+                                       c.feature_code in {"ADM1", "CONT", "RGN"},
+                                       c.population), default=None)
+        if best is not None:
+            found[key] = [*found.get(key, []), replace(best, kind=KIND_DEMONYM)]
 
 
 def _variant_candidates(keys: set[str], gaz: Gazetteer) -> dict[str, list[Place]]:
@@ -433,6 +463,7 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
               if b - a == 2 and all(t.is_alpha and not t.is_stop for t in doc[a:b])}
     found = gaz.lookup_many([*grams.values(), *ent_keys.values(), *districts.values(),
                              *joined.values()])
+    _add_demonyms(found, grams.values(), gaz)
     for key, one in joined.items():
         if not found.get(key) and (own := [c for c in found.get(one, [])
                                            if _fold_name(c.name) == one]):
@@ -468,6 +499,15 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
         for t in range(e.start, e.end):
             blocked[t] = e.label_ in BLOCK_LABELS
             ent_label[t] = e.label_
+        if e.label_ == "MONEY":
+            # The country that names a currency is a place name too ("6.5 billion US
+            # dollars", "Hong Kong dollars"): the capitalised words before the unit.
+            for t in range(e.start, e.end - 1):
+                if doc[t + 1].lower_ in CURRENCY_WORDS:
+                    at = t
+                    while at >= e.start and _capitalised(doc[at]):
+                        blocked[at] = False
+                        at -= 1
 
     orgs = [span for e in doc.ents if e.label_ == "ORG" if (span := _trim(e)) is not None]
     org_of = [-1] * len(doc)  # which ORG entity a token is in
@@ -526,9 +566,10 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
         demonyms = [c for c in cands if c.kind == KIND_DEMONYM]
         if demonyms and (b - a == 1 and span[0].pos_ == "ADJ" or label == "NORP"):
             cands = demonyms
+        currency = ent_label[a] == "MONEY" and b < len(doc) and doc[b].lower_ in CURRENCY_WORDS
         if (a, b) not in ent_at and not _looks_proper(
             span, "NORP" if cands == demonyms else label, not_places, cands,
-            cue, b < len(doc) and doc[b].text in _place_words()[1] and a > 0
+            cue, currency or b < len(doc) and doc[b].text in _place_words()[1] and a > 0
             and doc[a - 1].lower_ in locative,
         ):
             declined.append((a, b, key))
