@@ -265,3 +265,13 @@ def test_the_country_naming_a_currency_is_a_place() -> None:
     found = geoparse("The deal is worth 6.5 billion US dollars.")
     assert [(t.name, t.country) for t in found] == [("US", "USA")]
     assert geoparse("He paid us 20 dollars.") == []
+
+
+def test_a_name_led_by_a_possessive_is_not_placed_in_the_town_of_that_name() -> None:
+    found = by_text(geoparse(
+        "The Pope will not appear before crowds in St. Peter's Square. The Vatican said so."))
+    assert found["St. Peter's Square"].country == "VAT"  # where the story is, not Minnesota
+
+
+def by_text(toponyms: list[Toponym]) -> dict[str, Toponym]:
+    return {t.name: t for t in toponyms}

@@ -302,3 +302,16 @@ def test_a_city_head_abroad_is_not_given_up_for_a_village_qualifier() -> None:
     mentions = chained(mention("Libreville", 0, city), mention("Komo", 17, como))
     mentions[1].respelled = True
     assert resolve(mentions)[0][0] == city
+
+
+def test_a_town_named_with_a_region_word_gives_way_to_the_likeliest_region_of_the_name(
+) -> None:
+    # "a Washington state farm": the state, though the capital does not lie in it
+    capital = place("Washington", "PPLC", 700_000, admin1="02")
+    state = place("Washington", "ADM1", 7_000_000)
+    assert _namesake(capital, [capital, state], True, [0.8, 0.2]) is state
+    # without the word's say-so (a "X, Y" qualifier) the town stays
+    assert _namesake(capital, [capital, state], True) is capital
+    found = by_name(geoparse("A cow from a Washington state farm tested positive."))
+    assert (found["Washington"].feature_code, found["Washington"].admin1) == ("ADM1",
+                                                                             "Washington")

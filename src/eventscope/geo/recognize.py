@@ -77,6 +77,8 @@ class Mention:
     contained: bool = False
     qualifier_states: set[str] = field(default_factory=set)  # admin1 names from "X, Tex."
     region_cue: bool = False  # "X province", "governorate of X": the text means the region
+    # (the Y of "X, Y" is a region cue too; this is set only where a word says so)
+    region_named: bool = False
     # The candidates are another spelling's or a typing slip's ("Hodeidah": Hudaydah), not
     # the name's own: a guess that the rest of the document must bear out.
     respelled: bool = False
@@ -629,6 +631,8 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
         if own or head:  # a name the n-grams could not spell ("Côte d'Ivoire")
             take(e.start, e.end, e.label_, own or head)
         elif (lead and cands and not _small(cands) and doc[e.start].lower_ not in directions
+              # "St. Peter's Basilica": named after a person, not lying in a town
+              and doc[lead[1]].lower_ not in {"'s", "\u2019s"}
               and not (lead[1] - lead[0] == 1 and doc[e.start].lower_ in not_places)
               and not (lead[1] - lead[0] == 1 and doc[e.start].lower_ in name_heads)):
             take(*lead, "GAZ", cands)
@@ -669,8 +673,9 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
     regions = _region_words()
     qualifiers = {m.qualifier for m in mentions}  # Y of "X, Y" is X's region
     for n, ((a, b, *_rest), m) in enumerate(zip(spans, mentions, strict=True)):
-        m.region_cue = n in qualifiers or (b < len(doc) and doc[b].lower_ in regions) or (
+        m.region_named = (b < len(doc) and doc[b].lower_ in regions) or (
             a >= 2 and doc[a - 1].lower_ == "of" and doc[a - 2].lower_ in regions)
+        m.region_cue = n in qualifiers or m.region_named
     return mentions
 
 

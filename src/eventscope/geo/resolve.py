@@ -399,14 +399,20 @@ MAIN_TOWN_SHARE = 0.1
 ADM2_TOWN_KM = 100.0
 
 
-def _namesake(pick: Place, cands: list[Place], region_cue: bool) -> Place:
+def _namesake(pick: Place, cands: list[Place], region_cue: bool,
+              probs: list[float] | None = None) -> Place:
     """The town for a picked region named like its main town ("Geneva", "Moscow"), or
-    the region for a picked town when the text names the region ("Latakia province")."""
+    the region for a picked town when the text names the region ("Latakia province"):
+    the one holding the town, else the likeliest region of the name under ``probs``
+    ("a Washington state farm" is not in the capital's district)."""
     if region_cue:
         if pick.feature_class != "P":
             return pick
         regions = [c for c in cands if _contains(c, pick) and c.population > 0
                    and pick.population >= MAIN_TOWN_SHARE * c.population]
+        if not regions and probs is not None:
+            areas = [k for k, c in enumerate(cands) if c.feature_code in {"ADM1", "ADM2"}]
+            return cands[max(areas, key=probs.__getitem__)] if areas else pick
         return max(regions, key=lambda c: c.population, default=pick)
     if pick.feature_code not in {"ADM1", "ADM2"}:
         return pick
@@ -664,7 +670,8 @@ def resolve(
         if best is None:
             result.append((None, 0.0))
             continue
-        place = _namesake(m.candidates[best], m.candidates, m.region_cue)
+        place = _namesake(m.candidates[best], m.candidates, m.region_cue,
+                          p if m.region_named else None)
         # The town and its region are one reading of the name: their odds add up.
         prob = p[best] if place is m.candidates[best] else min(
             1.0, p[best] + p[m.candidates.index(place)])
