@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= eventscope.db
 
-.PHONY: run test lint typecheck pytest bench bench-geo bench-bounded bench-api bench-import bench-watch bench-incidents install gazetteer clean vendor-web
+.PHONY: run test lint typecheck pytest bench bench-geo bench-bounded bench-api bench-import bench-watch bench-incidents bench-scale install gazetteer clean vendor-web
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -66,6 +66,12 @@ bench-import: $(STAMP)
 
 bench-watch: gazetteer
 	$(BIN)/python benchmarks/bench_watch.py
+
+# Issue 13: the API over 1,000,000 synthetic events on SQLite and PostGIS (a server from
+# EVENTSCOPE_BENCH_PG_URL, else one started by scripts/pg_test_server.sh, else skipped),
+# database sizes, ingest with --n-process 2 against --dask local, and the writer's own rate.
+bench-scale: gazetteer
+	$(BIN)/python benchmarks/bench_scale.py
 
 # Incidents: B-cubed/pairwise F1 on ../shared/data/cluster (coded events cached in /tmp),
 # thresholds cross-validated by dataset; then the cost per article at 10k/100k/1M events.
