@@ -19,7 +19,8 @@ cluster, and the rate of the single writer that every ingest path ends in.
 - Ingest: the same news articles (../shared/data/cluster/gva.dev.jsonl, the first
   --articles) through ``eventscope ingest --n-process 2`` and ``--dask local --n-process
   2`` (a LocalCluster of two one-thread worker processes), wall clock including the model
-  loads, into fresh SQLite files.
+  loads, into fresh SQLite files; and the rate after the start, from the difference with
+  a run of the first sixth.
 - Writer: the articles coded by that run written again into a fresh store by
   ``Store.add_many`` (batches of 50) and by the ingest loop itself (duplicate and
   near-duplicate checks, one transaction per article, incidents), with coding taken out:
@@ -402,12 +403,17 @@ def main() -> None:
 
 def ingest_figures(folder: Path, n: int, server: PgServer, sqlite: Column, pg: Column,
                    rows: list[tuple[str, str]]) -> None:
-    news = folder / "news.jsonl"
-    with NEWS.open(encoding="utf-8") as source, news.open("w", encoding="utf-8") as out:
-        for line in itertools.islice(source, n):
+    news, head = folder / "news.jsonl", folder / "head.jsonl"
+    few = max(1, n // 6)  # a short run too: the difference is the rate after the start
+    with NEWS.open(encoding="utf-8") as source, news.open("w", encoding="utf-8") as out, \
+            head.open("w", encoding="utf-8") as short:
+        for number, line in enumerate(itertools.islice(source, n)):
             doc = json.loads(line)
-            out.write(json.dumps({k: doc.get(k) for k in
-                                  ("text", "title", "published", "outlet", "url")}) + "\n")
+            record = json.dumps({k: doc.get(k) for k in
+                                 ("text", "title", "published", "outlet", "url")}) + "\n"
+            out.write(record)
+            if number < few:
+                short.write(record)
     chars = sum(len(json.loads(line)["text"]) for line in news.open(encoding="utf-8"))
     rows.append(("input", f"{n} news articles of gva.dev.jsonl, {chars / n:,.0f} chars "
                           "on average"))
@@ -418,7 +424,10 @@ def ingest_figures(folder: Path, n: int, server: PgServer, sqlite: Column, pg: C
     ]:
         print(f"{label} ...", file=sys.stderr)
         rate, said = ingest_rate(news, folder / name, extra, n)
-        rows.append((label, f"{rate:.1f} articles/s  ({said.split(';')[0]})"))
+        short, _ = ingest_rate(head, folder / f"head-{name}", extra, few)
+        after = (n - few) / (n / rate - few / short)
+        rows.append((label, f"{rate:.1f} articles/s wall clock, {after:.1f} after the "
+                            f"start ({n} minus {few} articles)  ({said.split(';')[0]})"))
     coded = coded_articles(folder / "forked.db")
     events_per = sum(len(found) for _, found in coded) / max(1, len(coded))
     many, loop = writer_rates(str(folder / "writer.db"), coded)
