@@ -383,7 +383,12 @@ def ingest(
             session = DaskSession.connect(dask, n_process)
         except DaskError as exc:
             fail(str(exc))
-    store = _open_store(db, write=True)
+    try:
+        store = _open_store(db, write=True)
+    except typer.Exit:
+        if session is not None:  # a local cluster's workers stop with it
+            session.close()
+        raise
     total = count_inputs(paths)
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     progress = Progress(*columns, console=Console(stderr=True), transient=True)
