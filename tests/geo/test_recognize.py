@@ -275,3 +275,11 @@ def test_a_name_led_by_a_possessive_is_not_placed_in_the_town_of_that_name() -> 
 
 def by_text(toponyms: list[Toponym]) -> dict[str, Toponym]:
     return {t.name: t for t in toponyms}
+
+
+def test_an_english_exonym_in_a_places_slot_finds_the_city() -> None:
+    # "calcutta" is in the word list, and towns named Calcutta itself are small
+    found = geoparse("Over 150,000 stall owners in Calcutta will be shown how to cook.")
+    assert [(t.name, t.country, t.admin1) for t in found] == [
+        ("Calcutta", "IND", "West Bengal")]
+    assert geoparse("Grenade attacks have become more frequent, police said.") == []

@@ -57,6 +57,9 @@ CITY_POP = 100_000
 TYPO_MIN_LEN, TYPO_MIN_POP = 6, 50_000
 # A town after "X," qualifies X only this close to it ("Wentworth, Durban").
 QUALIFIER_TOWN_KM = 50.0
+# A dictionary word this long in a place's slot may be an English exonym of a city
+# ("Calcutta"); shorter ones are too often plain words ("in Man town").
+EXONYM_MIN_LEN = 6
 # Unknown one-word names this long are also looked up split in two.
 SPLIT_MIN_LEN = 8
 
@@ -582,8 +585,13 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
                 continue
         if label == "GAZ" and b - a == 1 and span[0].lower_ in words:
             # A dictionary word names a town only under the town's own name, not as a
-            # foreign or alternate form ("Grenade" is French for Granada).
-            cands = [c for c in cands if c.feature_class != "P" or fold(c.name) == key]
+            # foreign or alternate form ("Grenade" is French for Granada), unless it is
+            # capitalised in a place's slot and the other form's town is a city ("in
+            # Calcutta": English exonyms such as "Calcutta", "Bombay" are in the word list).
+            exonym = (cue and _capitalised(span[0]) and not span[0].is_sent_start
+                      and len(key) >= EXONYM_MIN_LEN)
+            cands = [c for c in cands if c.feature_class != "P" or fold(c.name) == key
+                     or exonym and c.population >= CITY_POP]
             # Nor does one between "the" and a common noun, "the Mile mall", unless a
             # region or city that size is named so ("the Texas board", "the Glasgow area").
             if not cands or a > 0 and doc[a - 1].lower_ == "the" and b < len(doc) \
