@@ -203,34 +203,13 @@ class PostgresBackend:
         """Wait for the other writers' transactions (one writer at a time, as SQLite)."""
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
 
-    # As SQLite's RTREE_LIST_MAX: past this many events in a box, listing them from the
-    # GiST index costs more than testing each row the date and type indexes yield.
-    GIST_LIST_MAX = 20_000
-
-    def _boxed(self, bbox: tuple[float, float, float, float]) -> int:
-        """How many events the GiST index holds in ``bbox``, counted up to GIST_LIST_MAX
-        + 1 (a few milliseconds at most)."""
-        try:
-            with self.engine().connect() as conn:
-                return int(conn.execute(text(
-                    "SELECT count(*) FROM (SELECT 1 FROM events WHERE geom &&"
-                    " ST_MakeEnvelope(:minlon, :minlat, :maxlon, :maxlat, 4326) LIMIT :cap) s"),
-                    dict(zip(("minlon", "minlat", "maxlon", "maxlat"), bbox, strict=True))
-                    | {"cap": self.GIST_LIST_MAX + 1}).scalar_one())
-        except Exception:  # noqa: BLE001 - nothing to ask yet: the query itself will say
-            return 0
-
     def bbox_clause(self, bbox: tuple[float, float, float, float]) -> ColumnElement[bool]:
         minlon, minlat, maxlon, maxlat = bbox
-        exact = and_(events.c.lon.between(minlon, maxlon), events.c.lat.between(minlat, maxlat))
-        if self._boxed(bbox) > self.GIST_LIST_MAX:
-            # The planner would AND a bitmap of the whole region with the date/type index
-            # (40 ms at 250,000 events); those indexes carry lon/lat and decide it row by row.
-            return exact
         envelope = func.ST_MakeEnvelope(minlon, minlat, maxlon, maxlat, 4326)
         # The index holds boxes rounded outwards to 32-bit floats: the coarse test; the
         # exact one runs on the stored coordinates (as on SQLite).
-        return and_(_GEOM.op("&&")(envelope), exact)
+        return and_(_GEOM.op("&&")(envelope), events.c.lon.between(minlon, maxlon),
+                    events.c.lat.between(minlat, maxlat))
 
     def near_clause(self, lat: float, lon: float, km: float) -> ColumnElement[bool]:
         point = func.geography(func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326))
