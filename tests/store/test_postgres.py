@@ -42,6 +42,21 @@ def test_bbox_near_and_text_use_the_gist_and_gin_indexes(pg_store: Store) -> Non
     assert pg_store.count(Filter(near=(48.98, 36.25, 120))) == 2
 
 
+def test_the_gist_index_lists_a_box_only_while_few_events_are_expected_in_it(
+    pg_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eventscope.store.postgres import PostgresBackend
+
+    east_africa = Filter(bbox=(30.0, -5.0, 40.0, 20.0))  # three events
+    assert pg_store.count(east_africa) == 3
+    assert "ix_events_geom" in _plan(pg_store, pg_store._select_events(east_africa))
+    # a box the planner expects to hold more than the cap is decided row by row on the
+    # coordinates, with the same answer
+    monkeypatch.setattr(PostgresBackend, "GIST_LIST_MAX", 0)
+    assert "ix_events_geom" not in _plan(pg_store, pg_store._select_events(east_africa))
+    assert pg_store.count(east_africa) == 3
+
+
 def test_incident_candidates_come_through_the_box_index(pg_store: Store) -> None:
     from sqlalchemy import text
 
