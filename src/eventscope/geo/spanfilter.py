@@ -25,7 +25,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from .gazetteer import DATA_DIR, KIND_DEMONYM, Place
-from .recognize import Mention, _word_list
+from .recognize import POSSESSIVE, Mention, _word_list
 from .resolve import COUNTRY_CODES, TreeRanker, _proximity
 
 FILTER_ENV = "EVENTSCOPE_GEO_FILTER"
@@ -141,7 +141,7 @@ def span_features(doc: Doc, mentions: list[Mention],
             float(before is not None and before.lower_ in locative),
             float(before is not None and before.lower_ == "the"),
             float(any(w in _SPEECH for w in near)),
-            float(after is not None and after.lower_ in {"'s", "\u2019s"}),
+            float(after is not None and after.lower_ in POSSESSIVE),
             float(len(span) > 0 and bool(span[0].is_sent_start)),
             float(m.text.isupper() and len(m.text) > 1),
             float(m.key in words),

@@ -59,15 +59,18 @@ def bbox_around(lat: float, lon: float, km: float) -> tuple[float, float, float,
     return lon - dlon, lat - dlat, lon + dlon, lat + dlat
 
 
+def query_words(text: str) -> list[tuple[str, bool]]:
+    """A user's text search as (word, whether a trailing ``*`` asks for its prefix), on
+    every backend."""
+    return [(word.rstrip("*"), word.endswith("*")) for word in text.split()
+            if word.rstrip("*")]
+
+
 def fts_query(text: str) -> str:
     """A user's words as an FTS5 query: every word must occur (quoted, so operators and
     punctuation in the input are plain text); a trailing ``*`` keeps prefix search."""
-    terms = []
-    for word in text.split():
-        prefix = word.endswith("*")
-        word = word.rstrip("*").replace('"', '""')
-        if word:
-            terms.append(f'"{word}"' + ("*" if prefix else ""))
+    terms = ['"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
+             for word, prefix in query_words(text)]
     return " ".join(terms) or '""'
 
 

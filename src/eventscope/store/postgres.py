@@ -29,7 +29,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.sql.elements import ColumnElement
 
-from .backend import StoreError
+from .backend import StoreError, query_words
 from .schema import events, incidents
 
 # Text search without stop words, as SQLite's FTS5 porter tokenizer: every word the user
@@ -129,11 +129,7 @@ def ts_query(words: str) -> ColumnElement[Any]:
     """Every word of the user's text (quoted, so operators are plain words); a trailing
     ``*`` keeps prefix search, as :func:`eventscope.store.backend.fts_query`."""
     parts: list[ColumnElement[Any]] = []
-    for word in words.split():
-        prefix = word.endswith("*")
-        word = word.rstrip("*")
-        if not word:
-            continue
+    for word, prefix in query_words(words):
         if prefix:
             quoted = "'" + word.replace("\\", "\\\\").replace("'", "''") + "':*"
             parts.append(func.to_tsquery(TS_CONFIG, bindparam(None, quoted)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -32,7 +33,7 @@ from ..record import Actor, Article, ArticleRef, Event, Evidence, Location
 
 # Version 2 added events.actor_implied; version 3 incidents (events.incident_id, the
 # incidents and article_keys tables, the R*Tree they are matched through) and the edit log
-# (changes). :data:`MIGRATIONS` brings older stores up to date.
+# (changes). :func:`migrations` brings older stores up to date.
 SCHEMA_VERSION = "3"
 
 metadata = MetaData()
@@ -258,6 +259,7 @@ WATCH_TABLES = (article_sources, feeds, feed_items, watchlists, alerts)
 _ACTOR_FIELDS = ("text", "name", "country", "sector")
 
 
+@cache  # compiled once per dialect, not at every opening of a store
 def migrations(dialect_name: str = "sqlite") -> dict[str, tuple[str, list[str]]]:
     """The statements that bring a store of one version to the next on this database
     (``sqlite`` or ``postgresql``), keyed by the version they upgrade from. Each adds what
@@ -285,8 +287,6 @@ def migrations(dialect_name: str = "sqlite") -> dict[str, tuple[str, list[str]]]
     }
 
 
-# SQLite's (the default store's) migrations.
-MIGRATIONS = migrations("sqlite")
 _LOCATION_COLUMNS = {
     "text": "location_text", "name": "location_name", "geonameid": "geonameid",
     "country": "country", "admin1": "admin1", "lat": "lat", "lon": "lon",
